@@ -1,6 +1,6 @@
 """The ``jalin`` command: Django's management commands under friendlier names.
 
-    jalin migrate | demo | worker | serve [ADDR:PORT] | runserver | load_regions | <any management command>
+jalin migrate | demo | worker | serve [ADDR:PORT] | runserver | load_regions | <any management command>
 """
 
 import os

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("jalin.core.urls")),
     path("accounts/", include("jalin.accounts.urls")),
     path("regions/", include("jalin.regions.urls")),
+    path("companies/", include("jalin.companies.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

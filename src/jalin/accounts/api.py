@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from jalin.core.api import RestrictedModelViewSet
-from jalin.core.permissions import can
+from jalin.core.permissions import annotate_can, can
 from jalin.regions.models import Region
 
 from . import services
@@ -9,8 +9,9 @@ from .models import Organisation
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all(), allow_null=True,
-                                          required=False)
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False
+    )
 
     class Meta:
         model = Organisation
@@ -20,7 +21,10 @@ class OrganisationSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is None or not can(request.user, "view_private", instance):
+        allowed = getattr(instance, "can_view_private", None)  # annotated by the viewset for lists
+        if allowed is None:
+            allowed = request is not None and can(request.user, "view_private", instance)
+        if not allowed:
             for name in Organisation.private_fields:
                 data.pop(name, None)
         return data
@@ -37,3 +41,6 @@ class OrganisationViewSet(RestrictedModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_fields = ["kind", "is_active"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return annotate_can(super().get_queryset(), self.request.user, "view_private", "can_view_private")

@@ -10,8 +10,9 @@ from .models import Organisation, User
 
 
 class SignInForm(AuthenticationForm):
-    username = forms.EmailField(label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True,
-                                                                                   "autocomplete": "email"}))
+    username = forms.EmailField(
+        label=_("E-mail"), widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
 
 
 class OrganisationForm(forms.ModelForm):
@@ -37,14 +38,25 @@ class OrganisationForm(forms.ModelForm):
 
 class UserForm(forms.ModelForm):
     password = forms.CharField(
-        label=_("Initial password"), required=False, widget=forms.PasswordInput(render_value=False),
+        label=_("Initial password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to let the user set one through the password-reset e-mail."),
     )
 
     class Meta:
         model = User
-        fields = ["email", "first_name", "last_name", "role", "organisation", "region_scope", "phone",
-                  "preferred_language", "is_active"]
+        fields = [
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "organisation",
+            "region_scope",
+            "phone",
+            "preferred_language",
+            "is_active",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,5 +89,4 @@ class ProfileForm(forms.ModelForm):
         fields = ["first_name", "last_name", "phone", "preferred_language"]
 
     def save(self, *, actor):
-        return services.update_user(self.instance, actor=actor,
-                                    **{k: self.cleaned_data[k] for k in self.fields})
+        return services.update_user(self.instance, actor=actor, **{k: self.cleaned_data[k] for k in self.fields})

@@ -81,7 +81,25 @@ class Organisation(TimeStampedModel):
 
 
 class JalinUserManager(UserManager.from_queryset(RestrictedQuerySet)):
-    pass
+    """Users sign in with their e-mail address; there is no separate username."""
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.update(is_staff=True, is_superuser=True)
+        extra_fields.setdefault("role", Role.PROGRAMME_OFFICER)
+        return self._create_user(email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -138,9 +156,9 @@ class User(AbstractUser):
         },
         region_field="organisation__region",
         extra={
-            "colleague": lambda user: models.Q(organisation_id=user.organisation_id)
-            if user.organisation_id
-            else models.Q(pk=user.pk),
+            "colleague": lambda user: (
+                models.Q(organisation_id=user.organisation_id) if user.organisation_id else models.Q(pk=user.pk)
+            ),
             # A regional officer manages the IKM users of its region, never officers or buyers.
             "regional_non_officer": lambda user: (
                 models.Q(role=Role.IKM)
@@ -172,4 +190,3 @@ class User(AbstractUser):
     @property
     def is_programme_officer(self) -> bool:
         return self.is_superuser or self.role == Role.PROGRAMME_OFFICER
-

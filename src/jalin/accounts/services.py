@@ -13,8 +13,17 @@ from jalin.core.services import create_object, ensure_can, log_change, snapshot,
 from .models import Organisation, User
 
 ORGANISATION_FIELDS = ("name", "kind", "region", "address", "email", "phone", "is_active")
-USER_FIELDS = ("email", "first_name", "last_name", "role", "organisation", "region_scope", "phone",
-               "preferred_language", "is_active")
+USER_FIELDS = (
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "organisation",
+    "region_scope",
+    "phone",
+    "preferred_language",
+    "is_active",
+)
 
 
 def _check_scope(actor, *, role: str, organisation: Organisation | None, region_scope) -> None:
@@ -39,8 +48,11 @@ def create_organisation(*, actor, **fields) -> Organisation:
     if actor is not None and not actor.is_programme_officer:
         region = fields.get("region")
         scope = actor.region_scope
-        if actor.role != Role.REGIONAL_OFFICER or region is None or scope is None or not (
-            region.code == scope.code or region.code.startswith(scope.code + ".")
+        if (
+            actor.role != Role.REGIONAL_OFFICER
+            or region is None
+            or scope is None
+            or not (region.code == scope.code or region.code.startswith(scope.code + "."))
         ):
             raise PermissionDenied(_("Regional officers add organisations only inside their region."))
     return create_object(Organisation, actor=actor, **fields)
@@ -54,10 +66,17 @@ def update_organisation(organisation: Organisation, *, actor, **fields) -> Organ
 def create_user(*, actor, password: str | None = None, **fields) -> User:
     if actor is not None and not actor.is_officer:
         raise PermissionDenied(_("Only officers manage users."))
-    _check_scope(actor, role=fields.get("role", Role.IKM), organisation=fields.get("organisation"),
-                 region_scope=fields.get("region_scope"))
-    _validate_role(role=fields.get("role", Role.IKM), organisation=fields.get("organisation"),
-                   region_scope=fields.get("region_scope"))
+    _check_scope(
+        actor,
+        role=fields.get("role", Role.IKM),
+        organisation=fields.get("organisation"),
+        region_scope=fields.get("region_scope"),
+    )
+    _validate_role(
+        role=fields.get("role", Role.IKM),
+        organisation=fields.get("organisation"),
+        region_scope=fields.get("region_scope"),
+    )
     fields["email"] = User.objects.normalize_email(fields["email"]).lower()
     user = User(**fields)
     if password:

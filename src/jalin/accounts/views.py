@@ -34,8 +34,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class OrganisationListView(LoginRequiredMixin, View):
     def get(self, request):
-        qs = Organisation.objects.restrict(request.user, "view").select_related("region").annotate(
-            member_count=Count("members")
+        qs = (
+            Organisation.objects.restrict(request.user, "view")
+            .select_related("region")
+            .annotate(member_count=Count("members"))
         )
         q = request.GET.get("q", "").strip()
         kind = request.GET.get("kind", "")
@@ -44,10 +46,18 @@ class OrganisationListView(LoginRequiredMixin, View):
         if kind in OrganisationKind.values:
             qs = qs.filter(kind=kind)
         qs, sort = sort_queryset(request, qs, {"name": "name", "kind": "kind", "region": "region__name"}, "name")
-        return render(request, "accounts/organisation_list.html", {
-            "page": paginate(request, qs), "q": q, "kind": kind, "sort": sort,
-            "kinds": OrganisationKind.choices, "can_add": can_add(request.user, Organisation),
-        })
+        return render(
+            request,
+            "accounts/organisation_list.html",
+            {
+                "page": paginate(request, qs),
+                "q": q,
+                "kind": kind,
+                "sort": sort,
+                "kinds": OrganisationKind.choices,
+                "can_add": can_add(request.user, Organisation),
+            },
+        )
 
 
 class OrganisationDetailView(ObjectDetailView):
@@ -78,17 +88,38 @@ class UserListView(LoginRequiredMixin, View):
         q = request.GET.get("q", "").strip()
         role = request.GET.get("role", "")
         if q:
-            qs = qs.filter(Q(email__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
-                           | Q(organisation__name__icontains=q))
+            qs = qs.filter(
+                Q(email__icontains=q)
+                | Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(organisation__name__icontains=q)
+            )
         if role in Role.values:
             qs = qs.filter(role=role)
-        qs, sort = sort_queryset(request, qs, {"email": "email", "name": "first_name", "role": "role",
-                                               "organisation": "organisation__name", "last_login": "last_login"},
-                                 "email")
-        return render(request, "accounts/user_list.html", {
-            "page": paginate(request, qs), "q": q, "role": role, "sort": sort, "roles": Role.choices,
-            "can_add": can_add(request.user, User),
-        })
+        qs, sort = sort_queryset(
+            request,
+            qs,
+            {
+                "email": "email",
+                "name": "first_name",
+                "role": "role",
+                "organisation": "organisation__name",
+                "last_login": "last_login",
+            },
+            "email",
+        )
+        return render(
+            request,
+            "accounts/user_list.html",
+            {
+                "page": paginate(request, qs),
+                "q": q,
+                "role": role,
+                "sort": sort,
+                "roles": Role.choices,
+                "can_add": can_add(request.user, User),
+            },
+        )
 
 
 class UserDetailView(ObjectDetailView):

@@ -4,8 +4,14 @@ from rest_framework import permissions, viewsets
 
 from .permissions import can_add
 
-ACTION_FOR_METHOD = {"GET": "view", "HEAD": "view", "OPTIONS": "view", "PUT": "change", "PATCH": "change",
-                     "DELETE": "delete"}
+ACTION_FOR_METHOD = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
 
 
 class RestrictedViewSetMixin:
@@ -21,7 +27,7 @@ class RestrictedViewSetMixin:
         super().check_object_permissions(request, obj)
         action = ACTION_FOR_METHOD.get(request.method, "change")
         if action != "view":
-            model = type(obj)
+            model = obj._meta.model
             if not model._default_manager.filter(pk=obj.pk).restrict(request.user, action).exists():
                 self.permission_denied(request)
 

@@ -1,8 +1,8 @@
 """Error pages in the user's language, with the same shell as every other page."""
 
+from django.http import HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
-from django.http import HttpResponseServerError
 
 
 def permission_denied(request, exception=None):

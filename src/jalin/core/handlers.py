@@ -21,10 +21,20 @@ def export_changes(job, progress):
     writer.writerow(["time", "actor", "request_id", "action", "type", "object_id", "object", "before", "after"])
     for i, c in enumerate(changes.iterator(chunk_size=2000), start=1):
         writer.writerow(
-            [safe_cell(v) for v in (
-                c.time.isoformat(), c.actor_name, c.request_id or "", c.action, c.content_type.model,
-                c.object_id, c.object_repr, c.before, c.after,
-            )]
+            [
+                safe_cell(v)
+                for v in (
+                    c.time.isoformat(),
+                    c.actor_name,
+                    c.request_id or "",
+                    c.action,
+                    c.content_type.model,
+                    c.object_id,
+                    c.object_repr,
+                    c.before,
+                    c.after,
+                )
+            ]
         )
         progress.advance(i)
     name = f"changes-{timezone.now():%Y%m%d-%H%M%S}.csv"

@@ -60,9 +60,7 @@ def execute(job: Job) -> Job:
     try:
         result = _HANDLERS[job.kind](job, Progress(job))
     except Exception as exc:
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, finished=timezone.now(), message=str(exc)[:500]
-        )
+        Job.objects.filter(pk=job.pk).update(status=JobStatus.FAILED, finished=timezone.now(), message=str(exc)[:500])
         raise
     job.refresh_from_db()
     job.status = JobStatus.SUCCEEDED

@@ -99,7 +99,24 @@ class RestrictedQuerySet(models.QuerySet):
 
 def can(user, action: str, obj: models.Model) -> bool:
     """Whether ``user`` may perform ``action`` on ``obj``: the same question as ``restrict``."""
-    return type(obj)._default_manager.filter(pk=obj.pk).restrict(user, action).exists()
+    return obj._meta.model._default_manager.filter(pk=obj.pk).restrict(user, action).exists()
+
+
+def annotate_can(queryset: RestrictedQuerySet, user, action: str, name: str) -> RestrictedQuerySet:
+    """Annotate each row with whether ``user`` may ``action`` it, in the same query (no N+1)."""
+    from django.db.models import BooleanField, Case, Value, When
+
+    if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
+        return queryset.annotate(**{name: Value(True, output_field=BooleanField())})
+    policy = queryset.model.access_policy
+    q = policy.q_for(user, action) if user is not None and user.is_authenticated and user.is_active else None
+    if q is None:
+        return queryset.annotate(**{name: Value(False, output_field=BooleanField())})
+    if not q:  # Q() grants all
+        return queryset.annotate(**{name: Value(True, output_field=BooleanField())})
+    return queryset.annotate(
+        **{name: Case(When(q, then=Value(True)), default=Value(False), output_field=BooleanField())}
+    )
 
 
 def can_add(user, model: type[models.Model]) -> bool:

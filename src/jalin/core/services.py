@@ -60,6 +60,8 @@ def snapshot(obj: models.Model) -> dict:
     for f in obj._meta.concrete_fields:
         if f.name in SECRET_FIELDS or f.name in getattr(obj, "changelog_exclude", ()):
             continue
+        if getattr(f, "auto_now", False):  # the "updated" stamp is the log's own time
+            continue
         data[f.name] = _json_value(f.value_from_object(obj))
     if obj.pk is not None:
         for f in obj._meta.many_to_many:
@@ -73,7 +75,7 @@ def log_change(*, actor, action: str, obj: models.Model, before: dict | None, af
         actor_name=(actor.get_full_name() or actor.get_username()) if actor is not None else "system",
         request_id=current_request_id(),
         action=action,
-        content_type=ContentType.objects.get_for_model(type(obj)),
+        content_type=ContentType.objects.get_for_model(obj._meta.model),
         object_id=str(obj.pk),
         object_repr=str(obj)[:200],
         before=before,
@@ -112,9 +114,9 @@ def update_object(obj: models.Model, *, actor, check: bool = True, **fields) -> 
     if check:
         ensure_can(actor, "change", obj)
     # Lock the row so that two concurrent edits serialise and each logs a true "before".
-    locked = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+    locked = obj._meta.model._default_manager.select_for_update().get(pk=obj.pk)
     before = snapshot(locked)
-    plain, m2m = _split_m2m(type(obj), fields)
+    plain, m2m = _split_m2m(obj._meta.model, fields)
     for name, value in plain.items():
         setattr(obj, name, value)
     obj.full_clean()

@@ -6,6 +6,8 @@ an object the user may not see is a 404, one they may see but not change is a 40
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -28,10 +30,8 @@ def paginate(request, queryset: QuerySet, per_page: int | None = None):
     from django.conf import settings
 
     per_page = per_page or settings.JALIN_PAGE_SIZE
-    try:
+    with contextlib.suppress(ValueError):
         per_page = max(1, min(200, int(request.GET.get("per_page", per_page))))
-    except ValueError:
-        pass
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
@@ -182,9 +182,9 @@ class ChangeLogView(LoginRequiredMixin, View):
                 changes = changes.filter(time__date__lte=filters["until"])
         except ValidationError:
             messages.error(request, _("Dates must be written as YYYY-MM-DD."))
-        types = ContentType.objects.filter(
-            pk__in=ObjectChange.objects.values("content_type").distinct()
-        ).order_by("model")
+        types = ContentType.objects.filter(pk__in=ObjectChange.objects.values("content_type").distinct()).order_by(
+            "model"
+        )
         return render(
             request,
             "core/changelog.html",
@@ -222,7 +222,8 @@ class JobDownloadView(LoginRequiredMixin, View):
         job = get_object_or_404(Job.objects.restrict(request.user, "view"), pk=pk)
         if not job.result_file:
             raise Http404(_("This job has no file to download."))
-        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=job.result_file.name.split("/")[-1])
+        name = job.result_file.name.rsplit("/", 1)[-1]
+        return FileResponse(job.result_file.open("rb"), as_attachment=True, filename=name)
 
 
 class ChangeLogExportView(LoginRequiredMixin, View):

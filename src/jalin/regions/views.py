@@ -21,11 +21,20 @@ class RegionListView(LoginRequiredMixin, View):
         if province:
             qs = qs.filter(Q(code=province) | Q(parent__code=province))
         qs, sort = sort_queryset(request, qs, {"code": "code", "name": "name"}, "code")
-        return render(request, "regions/region_list.html", {
-            "page": paginate(request, qs, 50), "q": q, "level": level, "province": province, "sort": sort,
-            "levels": RegionLevel.choices, "provinces": Region.objects.filter(level=RegionLevel.PROVINCE),
-            "source": RegionSource.objects.first(),
-        })
+        return render(
+            request,
+            "regions/region_list.html",
+            {
+                "page": paginate(request, qs, 50),
+                "q": q,
+                "level": level,
+                "province": province,
+                "sort": sort,
+                "levels": RegionLevel.choices,
+                "provinces": Region.objects.filter(level=RegionLevel.PROVINCE),
+                "source": RegionSource.objects.first(),
+            },
+        )
 
 
 class RegionDetailView(ObjectDetailView):

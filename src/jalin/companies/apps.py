@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CompaniesConfig(AppConfig):
+    name = "jalin.companies"
+    label = "companies"
+    verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from . import search  # noqa: F401  (registers the full-text lookup)

@@ -1,0 +1,170 @@
+"""Every write to the registry. Views, the API, imports, the command line and the demo call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from jalin.core.services import create_object, delete_object, ensure_can, log_change, snapshot, update_object
+
+from .classification import enterprise_class, industry_class
+from .models import Certification, Company, CompanyKind, Machine, Plant, Product, Verification
+
+#: What a complete profile has, with its weight and the advice shown when it is missing.
+COMPLETENESS: list[tuple[str, int, object]] = [
+    ("npwp", 8, gettext_lazy("Add the company's NPWP.")),
+    ("kbli", 6, gettext_lazy("Add the KBLI codes of the business licence.")),
+    ("address", 5, gettext_lazy("Add the factory address.")),
+    ("coordinates", 4, gettext_lazy("Add the factory's coordinates so buyers can see the distance.")),
+    ("workforce", 6, gettext_lazy("Add the number of workers (it decides the industry class).")),
+    ("investment", 6, gettext_lazy("Add the investment value (it decides the industry class).")),
+    ("turnover", 4, gettext_lazy("Add the annual turnover.")),
+    ("products", 12, gettext_lazy("Describe the products the company makes.")),
+    ("hs_codes", 5, gettext_lazy("Add the HS codes of the products.")),
+    ("processes", 12, gettext_lazy("Pick the processes the factory can do (e.g. turning, casting, stamping).")),
+    ("materials", 8, gettext_lazy("Pick the materials the factory works with.")),
+    ("machines", 8, gettext_lazy("List the main machines with their count and capacity.")),
+    ("capacity", 6, gettext_lazy("Add the monthly capacity.")),
+    ("certifications", 6, gettext_lazy("Add certifications (ISO 9001, SNI, …) with their validity and evidence.")),
+    ("contact", 4, gettext_lazy("Add a contact person with phone or e-mail.")),
+]
+
+
+def _present(company: Company) -> dict[str, bool]:
+    saved = company.pk is not None
+    return {
+        "npwp": bool(company.npwp),
+        "kbli": saved and company.kbli.exists(),
+        "address": bool(company.address),
+        "coordinates": company.latitude is not None and company.longitude is not None,
+        "workforce": company.workforce is not None,
+        "investment": company.investment is not None,
+        "turnover": company.turnover is not None,
+        "products": bool(company.products.strip()) or (saved and company.product_items.exists()),
+        "hs_codes": bool(company.hs_codes) or (saved and company.product_items.exclude(hs_code="").exists()),
+        "processes": saved and company.processes.exists(),
+        "materials": saved and company.materials.exists(),
+        "machines": saved and company.machines.exists(),
+        "capacity": company.monthly_capacity is not None,
+        "certifications": saved and company.certifications.exists(),
+        "contact": bool(company.contact_name and (company.phone or company.email)),
+    }
+
+
+def completeness(company: Company) -> tuple[int, list[str]]:
+    """The profile-completeness score (0–100) and, most valuable first, what to add next."""
+    present = _present(company)
+    total = sum(weight for _, weight, _ in COMPLETENESS)
+    score = sum(weight for key, weight, _ in COMPLETENESS if present[key])
+    missing = sorted((item for item in COMPLETENESS if not present[item[0]]), key=lambda item: -item[1])
+    return round(100 * score / total), [str(advice) for _, _, advice in missing]
+
+
+def search_text(company: Company) -> str:
+    parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
+    if company.region_id:
+        parts.append(company.region.name)
+    if company.pk is not None:
+        for taxonomy in (*company.processes.all(), *company.materials.all()):
+            parts += [taxonomy.name_id, taxonomy.name_en, taxonomy.synonyms]
+        for product in company.product_items.all():
+            parts += [product.name, product.hs_code, product.description]
+    return " ".join(p for p in parts if p).replace(",", " ")
+
+
+def derive(company: Company) -> None:
+    """Set the fields computed from others: size classes with their rules, completeness, search text."""
+    ic = industry_class(company.workforce, company.investment)
+    ec = enterprise_class(company.business_capital, company.turnover)
+    company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
+    company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
+    company.completeness, _ = completeness(company)
+    company.search_text = search_text(company)
+
+
+def _refresh(company: Company) -> None:
+    derive(company)
+    Company.objects.filter(pk=company.pk).update(
+        industry_class=company.industry_class,
+        industry_class_rule=company.industry_class_rule,
+        enterprise_class=company.enterprise_class,
+        enterprise_class_rule=company.enterprise_class_rule,
+        completeness=company.completeness,
+        search_text=company.search_text,
+    )
+
+
+def _check_region(actor, region) -> None:
+    """A regional officer registers companies only inside its own region."""
+    if actor is None or actor.is_programme_officer:
+        return
+    scope = actor.region_scope
+    if region is None or scope is None or not (region.code == scope.code or region.code.startswith(scope.code + ".")):
+        raise PermissionDenied(_("Regional officers register companies only inside their region."))
+
+
+@transaction.atomic
+def create_company(*, actor, **fields) -> Company:
+    _check_region(actor, fields.get("region"))
+    fields.setdefault("kind", CompanyKind.IKM)
+    company = create_object(Company, actor=actor, **fields)
+    _refresh(company)
+    return company
+
+
+@transaction.atomic
+def update_company(company: Company, *, actor, **fields) -> Company:
+    if "region" in fields and fields["region"] != company.region:
+        _check_region(actor, fields["region"])
+    for protected in ("verification", "verified_by", "verified_at"):
+        fields.pop(protected, None)  # only verify_company() changes these
+    company = update_object(company, actor=actor, **fields)
+    _refresh(company)
+    return company
+
+
+@transaction.atomic
+def verify_company(company: Company, *, actor, verified: bool = True) -> Company:
+    ensure_can(actor, "verify", company)
+    before = snapshot(company)
+    if verified:
+        company.verification, company.verified_by, company.verified_at = Verification.VERIFIED, actor, timezone.now()
+    else:
+        company.verification, company.verified_by, company.verified_at = Verification.SELF_DECLARED, None, None
+    company.save(update_fields=["verification", "verified_by", "verified_at", "updated"])
+    log_change(actor=actor, action="update", obj=company, before=before, after=snapshot(company))
+    return company
+
+
+@transaction.atomic
+def delete_company(company: Company, *, actor) -> None:
+    delete_object(company, actor=actor)
+
+
+# Rows that belong to a company (certifications, machines, products, plants) are changed by whoever
+# may change the company, and each write is logged against the row itself.
+CHILD_MODELS = {"certification": Certification, "machine": Machine, "product": Product, "plant": Plant}
+
+
+@transaction.atomic
+def save_child(model, *, actor, company: Company, instance=None, **fields):
+    ensure_can(actor, "change", company)
+    if instance is None:
+        obj = create_object(model, actor=actor, check=False, company=company, **fields)
+    else:
+        if instance.company_id != company.pk:
+            raise PermissionDenied(_("You do not have permission to do this."))
+        obj = update_object(instance, actor=actor, check=False, **fields)
+    _refresh(company)
+    return obj
+
+
+@transaction.atomic
+def delete_child(instance, *, actor) -> None:
+    company = instance.company
+    ensure_can(actor, "change", company)
+    delete_object(instance, actor=actor, check=False)
+    _refresh(company)
