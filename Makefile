@@ -22,7 +22,7 @@ install: $(BIN)/python
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	npm ci --no-audit --no-fund --loglevel=error
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
-	cd src/jalin && ../../$(BIN)/jalin compilemessages -v0
+	if ls src/jalin/locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(BIN)/jalin compilemessages -v0; fi
 
 run: install
 	$(BIN)/jalin migrate --noinput -v0
@@ -63,7 +63,7 @@ lock: $(BIN)/python
 
 # Extract translatable strings into locale/ (then translate locale/id/LC_MESSAGES/django.po).
 messages:
-	cd src/jalin && ../../$(BIN)/jalin makemessages -l id -l en --no-obsolete --ignore "*/migrations/*"
+	cd src/jalin && ../../$(BIN)/jalin makemessages -l id --no-obsolete --ignore "migrations/*"
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts .pytest_cache .coverage

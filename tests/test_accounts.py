@@ -134,3 +134,21 @@ def test_private_fields_hidden_from_outsiders(client_for, people, own_org):
     assert "email" not in api and "phone" not in api
     api = client_for(people["regional"]).get(f"/api/organisations/{own_org.pk}/").json()
     assert api["email"] == "own@ikm.test"
+
+
+def test_api_token_lifecycle(client, owner, own_org):
+    from rest_framework.authtoken.models import Token
+
+    client.force_login(owner)
+    page = client.post("/accounts/token/", {"action": "create"}).content.decode()
+    key = Token.objects.get(user=owner).key
+    assert key in page
+    client.logout()
+    response = client.get(f"/api/organisations/{own_org.pk}/", HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 200 and response.json()["email"] == "own@ikm.test"
+    client.force_login(owner)
+    assert key not in client.get("/accounts/profile/").content.decode()  # shown once only
+    client.post("/accounts/token/", {"action": "revoke"})
+    client.logout()
+    assert client.get("/api/organisations/", HTTP_AUTHORIZATION=f"Token {key}").status_code in (401, 403)
+    assert ObjectChange.objects.filter(object_id=str(owner.pk), after__api_token__isnull=False).count() == 2

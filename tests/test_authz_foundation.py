@@ -37,6 +37,7 @@ def test_authorisation_matrix(client_for, people, own_org, other_org, buyer_org,
         Case("home", lambda o: "/", SIGNED_IN),
         Case("profile", lambda o: "/accounts/profile/", SIGNED_IN),
         Case("password change", lambda o: "/accounts/password/", SIGNED_IN),
+        Case("API token", lambda o: "/accounts/token/", SIGNED_IN, method="post", data=lambda o: {"action": "create"}),
         Case("organisation list", lambda o: "/accounts/organisations/", SIGNED_IN),
         Case("organisation detail (own)", lambda o: f"/accounts/organisations/{o['own'].pk}/", SIGNED_IN),
         Case(

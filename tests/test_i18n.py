@@ -29,3 +29,17 @@ def test_403_page(client, outsider, own_org):
     client.force_login(outsider)
     response = client.get(f"/accounts/organisations/{own_org.pk}/edit/")
     assert response.status_code == 403 and "izin" in response.content.decode().lower()
+
+
+def test_profile_language_applies_until_the_switch_is_used(client, owner):
+    owner.preferred_language = "en"
+    owner.save()
+    client.force_login(owner)
+    assert 'lang="en"' in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "id", "next": "/"})
+    assert 'lang="id"' in client.get("/").content.decode()
+
+
+def test_browser_language_does_not_override_indonesian(client, db):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="id"' in page

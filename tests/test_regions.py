@@ -37,3 +37,13 @@ def test_region_pages(client, owner):
     assert "Kabupaten Tegal" in page and "Kota Tegal" in page and "Klaten" not in page
     api = client.get("/api/regions/", {"province": "33", "name": "tegal"}).json()
     assert {r["code"] for r in api["results"]} == {"33.28", "33.76"}
+
+
+def test_regency_select_is_grouped_by_province(db):
+    from jalin.regions.forms import RegencyChoiceField
+
+    field = RegencyChoiceField()
+    groups = dict(list(field.choices)[1:])
+    assert "Jawa Tengah" in groups and len(groups) == 38
+    assert any("Kabupaten Tegal (33.28)" == label for _, label in groups["Jawa Tengah"])
+    assert field.clean(str(Region.objects.get(code="33.28").pk)).code == "33.28"

@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from jalin.core.roles import Role
-from jalin.regions.models import Region
+from jalin.regions.forms import RegencyChoiceField
 
 from . import services
 from .models import Organisation, User
@@ -16,6 +16,8 @@ class SignInForm(AuthenticationForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    region = RegencyChoiceField(label=_("Region"), required=False)
+
     class Meta:
         model = Organisation
         fields = ["name", "kind", "region", "address", "email", "phone", "is_active"]
@@ -23,7 +25,6 @@ class OrganisationForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["region"].queryset = Region.objects.exclude(level="province").select_related("parent")
         if not user.is_programme_officer:
             del self.fields["kind"]
             del self.fields["is_active"]

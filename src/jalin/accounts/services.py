@@ -122,3 +122,26 @@ def set_password(user: User, *, actor, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     log_change(actor=actor, action="update", obj=user, before={"password": "…"}, after={"password": _("changed")})
+
+
+@transaction.atomic
+def replace_token(user: User, *, actor) -> str:
+    """Give ``user`` a fresh API token (the old one stops working) and return its key."""
+    from rest_framework.authtoken.models import Token
+
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("Only the user can create their own API token."))
+    Token.objects.filter(user=user).delete()
+    token = Token.objects.create(user=user)
+    log_change(actor=actor, action="update", obj=user, before={"api_token": "…"}, after={"api_token": _("replaced")})
+    return token.key
+
+
+@transaction.atomic
+def revoke_token(user: User, *, actor) -> None:
+    from rest_framework.authtoken.models import Token
+
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(_("Only the user can revoke their own API token."))
+    if Token.objects.filter(user=user).delete()[0]:
+        log_change(actor=actor, action="update", obj=user, before={"api_token": "…"}, after={"api_token": _("revoked")})

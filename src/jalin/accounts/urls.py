@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("token/", views.TokenView.as_view(), name="token"),
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(

@@ -8,11 +8,13 @@ from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views import View
+from rest_framework.authtoken.models import Token
 
 from jalin.core.permissions import can, can_add
 from jalin.core.roles import Role
 from jalin.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, paginate, sort_queryset
 
+from . import services
 from .forms import OrganisationForm, ProfileForm, SignInForm, UserForm
 from .models import Organisation, OrganisationKind, User
 
@@ -74,6 +76,7 @@ class OrganisationDetailView(ObjectDetailView):
 class OrganisationEditView(ObjectEditView):
     model = Organisation
     form_class = OrganisationForm
+    list_url_name = "accounts:organisations"
 
 
 class OrganisationHistoryView(ObjectHistoryView):
@@ -133,6 +136,7 @@ class UserDetailView(ObjectDetailView):
 class UserEditView(ObjectEditView):
     model = User
     form_class = UserForm
+    list_url_name = "accounts:users"
     action = "manage"
 
 
@@ -142,8 +146,13 @@ class UserHistoryView(ObjectHistoryView):
 
 
 class ProfileView(LoginRequiredMixin, View):
+    def _render(self, request, form, new_token=None):
+        has_token = Token.objects.filter(user=request.user).exists()
+        context = {"form": form, "has_token": has_token, "new_token": new_token}
+        return render(request, "accounts/profile.html", context)
+
     def get(self, request):
-        return render(request, "accounts/profile.html", {"form": ProfileForm(instance=request.user)})
+        return self._render(request, ProfileForm(instance=request.user))
 
     def post(self, request):
         form = ProfileForm(request.POST, instance=request.user)
@@ -151,4 +160,16 @@ class ProfileView(LoginRequiredMixin, View):
             form.save(actor=request.user)
             messages.success(request, _("Your profile has been saved."))
             return HttpResponseRedirect(reverse("accounts:profile"))
-        return render(request, "accounts/profile.html", {"form": form})
+        return self._render(request, form)
+
+
+class TokenView(LoginRequiredMixin, View):
+    """Create, replace or revoke the user's own API token. The key is shown once, right after creation."""
+
+    def post(self, request):
+        if request.POST.get("action") == "revoke":
+            services.revoke_token(request.user, actor=request.user)
+            messages.success(request, _("Your API token has been revoked."))
+            return HttpResponseRedirect(reverse("accounts:profile"))
+        key = services.replace_token(request.user, actor=request.user)
+        return ProfileView()._render(request, ProfileForm(instance=request.user), new_token=key)

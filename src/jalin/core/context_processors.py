@@ -1,14 +1,51 @@
+from dataclasses import dataclass
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# The navigation, by capability. Each later app appends its entry (url name, label, test).
-NAVIGATION: list[tuple[str, object, object]] = [
-    ("core:home", _("Home"), lambda user: True),
-    ("accounts:organisations", _("Organisations"), lambda user: True),
-    ("regions:list", _("Regions"), lambda user: True),
-    ("accounts:users", _("Users"), lambda user: user.is_officer),
-    ("core:changelog", _("Change log"), lambda user: user.is_programme_officer),
-    ("core:jobs", _("Jobs"), lambda user: True),
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    description: Any
+    icon: str  # a name known to templates/includes/icon.html
+    visible: Any = None  # a test of the user; None shows the entry to everyone signed in
+
+
+# The navigation, by capability; the home page shows the same entries as tiles. A later app adds its
+# entry here, in pipeline order.
+NAVIGATION: list[NavItem] = [
+    NavItem("core:home", _("Home"), "", "home"),
+    NavItem(
+        "companies:list",
+        _("Registry"),
+        _("IKM and industry profiles: capabilities, certifications, verification, import and export."),
+        "registry",
+    ),
+    NavItem(
+        "accounts:organisations",
+        _("Organisations"),
+        _("Ministry, regional offices, buyers, IKM and assessors taking part."),
+        "organisations",
+    ),
+    NavItem("regions:list", _("Regions"), _("Provinces, regencies and cities with their Kemendagri codes."), "regions"),
+    NavItem(
+        "accounts:users",
+        _("Users"),
+        _("Create accounts and set roles for the people you manage."),
+        "users",
+        lambda user: user.is_officer,
+    ),
+    NavItem(
+        "core:changelog",
+        _("Change log"),
+        _("Who changed what and when, across the whole programme."),
+        "changelog",
+        lambda user: user.is_programme_officer,
+    ),
+    NavItem("core:jobs", _("Jobs"), _("Exports and imports running in the background, with downloads."), "jobs"),
 ]
 
 
@@ -18,9 +55,18 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     items = []
-    for name, label, test in NAVIGATION:
-        if test(user):
-            url = reverse(name)
+    for item in NAVIGATION:
+        if item.visible is None or item.visible(user):
+            url = reverse(item.url_name)
             active = path == url if url == "/" else path.startswith(url)
-            items.append({"url": url, "label": label, "active": active})
+            items.append(
+                {
+                    "url": url,
+                    "label": item.label,
+                    "description": item.description,
+                    "icon": item.icon,
+                    "active": active,
+                    "is_home": item.url_name == "core:home",
+                }
+            )
     return {"nav_items": items}

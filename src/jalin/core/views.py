@@ -83,6 +83,7 @@ class ObjectEditView(ObjectMixin, View):
     form_class = None
     template_name = "core/object_edit.html"
     action = "change"
+    list_url_name: str | None = None  # the list page, for the breadcrumb and Cancel on "new"
 
     def get_form_kwargs(self) -> dict:
         return {}
@@ -98,7 +99,13 @@ class ObjectEditView(ObjectMixin, View):
         return render(
             self.request,
             self.template_name,
-            {"form": form, "object": obj, "model_name": self.model._meta.verbose_name},
+            {
+                "form": form,
+                "object": obj,
+                "model_name": self.model._meta.verbose_name,
+                "model_name_plural": self.model._meta.verbose_name_plural,
+                "list_url": reverse(self.list_url_name) if self.list_url_name else None,
+            },
         )
 
     def get(self, request, **kwargs):

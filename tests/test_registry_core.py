@@ -1,0 +1,159 @@
+"""Unit tests of the registry's pure rules and its services: size classes, identifiers, search, completeness."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from jalin.companies import services
+from jalin.companies.classification import BILLION, enterprise_class, industry_class
+from jalin.companies.identifiers import clean_hs, clean_kbli, clean_nib, clean_npwp, format_npwp
+from jalin.companies.models import Company, Process, Verification
+from jalin.companies.queries import CompanyFilters, company_list
+from jalin.companies.search import terms
+from jalin.core.models import ObjectChange
+from jalin.regions.models import Region
+
+
+@pytest.mark.parametrize(
+    ("workers", "investment", "size"),
+    [
+        (19, BILLION - 1, "small"),
+        (5, 0, "small"),
+        (19, BILLION, "medium"),  # ≤ 19 workers and ≥ Rp 1 bn
+        (20, 15 * BILLION, "medium"),  # ≥ 20 workers and ≤ Rp 15 bn
+        (20, 15 * BILLION + 1, "large"),
+        (500, 100 * BILLION, "large"),
+        (None, BILLION, None),
+        (10, None, None),
+    ],
+)
+def test_industry_class_permenperin_64_2016(workers, investment, size):
+    result = industry_class(workers, investment)
+    assert result.size == size
+    assert "64/2016" in result.rule
+
+
+@pytest.mark.parametrize(
+    ("capital", "turnover", "size"),
+    [
+        (BILLION, None, "micro"),
+        (BILLION + 1, None, "small"),
+        (5 * BILLION, None, "small"),
+        (10 * BILLION, None, "medium"),
+        (10 * BILLION + 1, None, "large"),
+        (None, 2 * BILLION, "micro"),
+        (None, 15 * BILLION, "small"),
+        (None, 50 * BILLION, "medium"),
+        (None, 51 * BILLION, "large"),
+        (BILLION, 100 * BILLION, "micro"),  # capital decides when known
+        (None, None, None),
+    ],
+)
+def test_enterprise_class_pp_7_2021(capital, turnover, size):
+    result = enterprise_class(capital, turnover)
+    assert result.size == size and "7/2021" in result.rule
+
+
+def test_small_industry_is_not_small_enterprise():
+    """DOMAIN.md: 'small industry' and 'small enterprise' are different tests."""
+    assert industry_class(10, Decimal("900000000")).size == "small"
+    assert enterprise_class(Decimal("900000000"), None).size == "micro"
+
+
+def test_identifiers():
+    assert clean_nib("9120 0012 3456 7") == "9120001234567"
+    with pytest.raises(ValidationError):
+        clean_nib("12345")
+    assert clean_npwp("01.300.066.6-091.000") == "0013000666091000"
+    assert clean_npwp("0013000666091000") == "0013000666091000"
+    assert format_npwp("0013000666091000") == "01.300.066.6-091.000"
+    with pytest.raises(ValidationError):
+        clean_npwp("01.300.066.7-091.000")  # wrong check digit
+    assert clean_kbli("29300") == "29300"
+    with pytest.raises(ValidationError):
+        clean_kbli("2930")
+    assert clean_hs("870892") == "8708.92" and clean_hs("8708.92") == "8708.92"
+    with pytest.raises(ValidationError):
+        clean_hs("87-08")
+
+
+def test_search_terms_are_sanitised():
+    assert terms("Knalpot & per-daun!! ' OR 1=1 --") == ["knalpot", "per", "daun", "or", "1", "1"]
+
+
+@pytest.fixture
+def tegal():
+    return Region.objects.get(code="33.28")
+
+
+@pytest.fixture
+def company(db, tegal, own_org):
+    c = services.create_company(
+        actor=None, legal_name="PT Logam Tegal", nib="9120001234567", region=tegal, organisation=own_org,
+        products="Knalpot racing dan bracket dudukan spion", workforce=12, investment=Decimal("800000000"),
+    )
+    c.processes.set(Process.objects.filter(code__in=["welding", "pipe-bending"]))
+    return services.update_company(c, actor=None, hs_codes="8714.10")
+
+
+def test_derived_fields(company):
+    assert company.industry_class == "small" and "64/2016" in company.industry_class_rule
+    assert company.enterprise_class == "" and "7/2021" in company.enterprise_class_rule
+    score, missing = services.completeness(company)
+    assert company.completeness == score and 0 < score < 100
+    assert any("NPWP" in advice for advice in missing)
+    assert "pengelasan" in company.search_text.lower() and "welding" in company.search_text.lower()
+
+
+def test_search_finds_slang_and_taxonomy_words(company, officer):
+    def found(q):
+        return list(company_list(officer, CompanyFilters(q=q)).values_list("legal_name", flat=True))
+
+    assert found("knalpot") == ["PT Logam Tegal"]
+    assert found("welding tegal") == ["PT Logam Tegal"]  # English process name + region
+    assert found("knal") == ["PT Logam Tegal"]  # prefix
+    assert found("cor") == []
+
+
+def test_filters(company, officer):
+    assert company_list(officer, CompanyFilters(process="welding", region="33")).count() == 1
+    assert company_list(officer, CompanyFilters(process="casting")).count() == 0
+    assert company_list(officer, CompanyFilters(region="33.10")).count() == 0
+    assert company_list(officer, CompanyFilters(size="small")).count() == 1
+    assert CompanyFilters.from_params({"sort": "drop table", "size": "huge"}) == CompanyFilters()
+
+
+def test_unverified_companies_are_private_to_owner_and_officers(company, people):
+    visible = {name for name, u in people.items() if u and Company.objects.restrict(u, "view").exists()}
+    assert visible == {"officer", "regional", "owner", "colleague"}
+    services.verify_company(company, actor=people["regional"])
+    visible = {name for name, u in people.items() if u and Company.objects.restrict(u, "view").exists()}
+    assert visible == set(people) - {"anonymous"}
+
+
+def test_verification_is_logged_and_guarded(company, people):
+    with pytest.raises(PermissionDenied):
+        services.verify_company(company, actor=people["owner"])
+    with pytest.raises(PermissionDenied):
+        services.verify_company(company, actor=people["regional_other"])
+    company.refresh_from_db()
+    assert company.verification == Verification.SELF_DECLARED
+    services.verify_company(company, actor=people["regional"])
+    company.refresh_from_db()
+    assert company.verified_by == people["regional"] and company.verified_at
+    change = ObjectChange.objects.filter(object_id=str(company.pk), action="update").latest("pk")
+    assert change.before["verification"] == "self" and change.after["verification"] == "verified"
+
+
+def test_owner_cannot_self_verify_through_update(company, owner):
+    services.update_company(company, actor=owner, verification=Verification.VERIFIED, address="Jl. Baru")
+    company.refresh_from_db()
+    assert company.verification == Verification.SELF_DECLARED and company.address == "Jl. Baru"
+
+
+def test_regional_officer_registers_only_in_region(regional):
+    with pytest.raises(PermissionDenied):
+        services.create_company(actor=regional, legal_name="CV Klaten", nib="9120001234568",
+                                region=Region.objects.get(code="33.10"))
+    assert not Company.objects.filter(nib="9120001234568").exists()
