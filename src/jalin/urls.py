@@ -1,15 +1,18 @@
-from django.conf import settings
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
 from jalin.accounts.api import OrganisationViewSet
+from jalin.companies.api import CertificationTypeViewSet, CompanyViewSet, MaterialViewSet, ProcessViewSet
 from jalin.regions.api import RegionViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet)
 router.register("organisations", OrganisationViewSet)
+router.register("companies", CompanyViewSet)
+router.register("processes", ProcessViewSet)
+router.register("materials", MaterialViewSet)
+router.register("certification-types", CertificationTypeViewSet)
 
 urlpatterns = [
     path("", include("jalin.core.urls")),
@@ -22,8 +25,8 @@ urlpatterns = [
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded files (certificate evidence, job results) are never served from /media/: only through views
+# that check object-level permission (companies:evidence, core:job_download).
 
 handler403 = "jalin.core.errors.permission_denied"
 handler404 = "jalin.core.errors.page_not_found"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from jalin.regions.models import Region
@@ -21,6 +21,9 @@ SORTS = {
     "updated": "updated",
 }
 DEFAULT_SORT = "name"
+#: Sort keys whose column may be empty: unknown values go last in both directions and on every database
+#: (PostgreSQL would otherwise put them first when sorting descending, e.g. "largest workforce").
+NULLABLE_SORTS = frozenset({"workforce"})
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,10 @@ def company_list(user, filters: CompanyFilters) -> QuerySet[Company]:
         qs = qs.filter(industry_class=filters.size)
     if filters.verified:
         qs = qs.filter(verification=Verification.VERIFIED if filters.verified == "1" else Verification.SELF_DECLARED)
-    field = SORTS[filters.sort.lstrip("-")]
-    prefix = "-" if filters.sort.startswith("-") else ""
-    return qs.select_related("region", "region__parent").order_by(f"{prefix}{field}", "pk")
+    key = filters.sort.lstrip("-")
+    descending = filters.sort.startswith("-")
+    if key in NULLABLE_SORTS:
+        order = F(SORTS[key]).desc(nulls_last=True) if descending else F(SORTS[key]).asc(nulls_last=True)
+    else:
+        order = f"-{SORTS[key]}" if descending else SORTS[key]
+    return qs.select_related("region", "region__parent").order_by(order, "pk")
