@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "jalin.accounts",
     "jalin.regions",
     "jalin.companies",
+    "jalin.sourcing",
+    "jalin.matching",
     "jalin.demo",
 ]
 

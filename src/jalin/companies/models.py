@@ -222,6 +222,8 @@ class Company(TimeStampedModel):
             models.Index(fields=["industry_class"]),
             models.Index(fields=["enterprise_class"]),
             models.Index(fields=["-completeness", "legal_name"]),
+            # The matching index catches up with edits by asking for rows updated since its last sync.
+            models.Index(fields=["updated"]),
         ]
 
     def __str__(self) -> str:
