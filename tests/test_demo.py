@@ -10,17 +10,17 @@ def counts():
 
 
 def test_demo_is_idempotent(db, capsys):
-    call_command("demo")
+    call_command("demo", "--companies", "50")
     first = counts()
     out = capsys.readouterr().out
     assert "officer@jalin.demo" in out and "ikm@jalin.demo" in out
-    call_command("demo", "--quiet")
+    call_command("demo", "--companies", "50", "--quiet")
     assert counts() == first
     assert "0 records created" in capsys.readouterr().out
 
 
 def test_demo_story(db):
-    call_command("demo", "--quiet")
+    call_command("demo", "--companies", "50", "--quiet")
     tegal_ikm = Organisation.objects.filter(kind="ikm", region__code="33.28").values_list("name", flat=True)
     assert {"PT Sadiyah Cahaya Logam", "PT Mitra Karya Tegal", "PT Gaya Teknik Logam"} <= set(tegal_ikm)
     assert Organisation.objects.filter(name="PT United Tractors Pandu Engineering (PATRIA)", kind="buyer").exists()

@@ -45,5 +45,5 @@ def test_regency_select_is_grouped_by_province(db):
     field = RegencyChoiceField()
     groups = dict(list(field.choices)[1:])
     assert "Jawa Tengah" in groups and len(groups) == 38
-    assert any("Kabupaten Tegal (33.28)" == label for _, label in groups["Jawa Tengah"])
+    assert any(label == "Kabupaten Tegal (33.28)" for _, label in groups["Jawa Tengah"])
     assert field.clean(str(Region.objects.get(code="33.28").pk)).code == "33.28"

@@ -90,8 +90,14 @@ def tegal():
 @pytest.fixture
 def company(db, tegal, own_org):
     c = services.create_company(
-        actor=None, legal_name="PT Logam Tegal", nib="9120001234567", region=tegal, organisation=own_org,
-        products="Knalpot racing dan bracket dudukan spion", workforce=12, investment=Decimal("800000000"),
+        actor=None,
+        legal_name="PT Logam Tegal",
+        nib="9120001234567",
+        region=tegal,
+        organisation=own_org,
+        products="Knalpot racing dan bracket dudukan spion",
+        workforce=12,
+        investment=Decimal("800000000"),
     )
     c.processes.set(Process.objects.filter(code__in=["welding", "pipe-bending"]))
     return services.update_company(c, actor=None, hs_codes="8714.10")
@@ -154,6 +160,7 @@ def test_owner_cannot_self_verify_through_update(company, owner):
 
 def test_regional_officer_registers_only_in_region(regional):
     with pytest.raises(PermissionDenied):
-        services.create_company(actor=regional, legal_name="CV Klaten", nib="9120001234568",
-                                region=Region.objects.get(code="33.10"))
+        services.create_company(
+            actor=regional, legal_name="CV Klaten", nib="9120001234568", region=Region.objects.get(code="33.10")
+        )
     assert not Company.objects.filter(nib="9120001234568").exists()

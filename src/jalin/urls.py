@@ -4,7 +4,9 @@ from rest_framework.routers import DefaultRouter
 
 from jalin.accounts.api import OrganisationViewSet
 from jalin.companies.api import CertificationTypeViewSet, CompanyViewSet, MaterialViewSet, ProcessViewSet
+from jalin.matching.api import CandidateViewSet
 from jalin.regions.api import RegionViewSet
+from jalin.sourcing.api import NeedViewSet
 
 router = DefaultRouter()
 router.register("regions", RegionViewSet)
@@ -13,12 +15,16 @@ router.register("companies", CompanyViewSet)
 router.register("processes", ProcessViewSet)
 router.register("materials", MaterialViewSet)
 router.register("certification-types", CertificationTypeViewSet)
+router.register("needs", NeedViewSet)
+router.register("candidates", CandidateViewSet)
 
 urlpatterns = [
     path("", include("jalin.core.urls")),
     path("accounts/", include("jalin.accounts.urls")),
     path("regions/", include("jalin.regions.urls")),
     path("companies/", include("jalin.companies.urls")),
+    path("needs/", include("jalin.sourcing.urls")),
+    path("matching/", include("jalin.matching.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

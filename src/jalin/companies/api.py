@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.fields import get_error_detail
 
 from jalin.core.api import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from jalin.core.pagination import CappedPageNumberPagination
 from jalin.core.permissions import annotate_can, can
 from jalin.regions.models import Region, RegionLevel
 
@@ -259,11 +260,18 @@ FILTER_PARAMETERS = [
 ]
 
 
+class CompanyPagination(CappedPageNumberPagination):
+    """``count`` stops at 1000 (``count_is_capped`` says so); a page of fewer matches is read by their ids."""
+
+    by_ids = True
+
+
 @extend_schema(tags=["registry"])
 class CompanyViewSet(RestrictedModelViewSet):
     queryset = Company.objects.all()
     serializer_class = CompanySerializer
     filter_backends: list = []  # the list filters are company_list()'s, shared with the page and the export
+    pagination_class = CompanyPagination
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):

@@ -8,4 +8,4 @@ class CompaniesConfig(AppConfig):
     verbose_name = _("Registry")
 
     def ready(self) -> None:
-        from . import search  # noqa: F401  (registers the full-text lookup)
+        from . import handlers, search  # noqa: F401  (register import/export jobs, the full-text lookup)

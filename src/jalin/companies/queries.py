@@ -85,7 +85,7 @@ def valid_certification(code: str) -> Exists:
 def company_list(user, filters: CompanyFilters) -> QuerySet[Company]:
     qs = Company.objects.restrict(user, "view")
     if filters.q:
-        qs = qs.filter(search_text__fts=filters.q)
+        qs = qs.filter(search_text__companyfts=filters.q)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.process:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from jalin.core.services import create_object, delete_object, ensure_can, log_change, snapshot, update_object
 
 from .classification import enterprise_class, industry_class
-from .models import Certification, Company, CompanyKind, Machine, Plant, Product, Verification
+from .models import Certification, Company, CompanyKind, Machine, Material, Plant, Process, Product, Verification
 
 #: What a complete profile has, with its weight and the advice shown when it is missing.
 COMPLETENESS: list[tuple[str, int, object]] = [
@@ -33,56 +36,84 @@ COMPLETENESS: list[tuple[str, int, object]] = [
 ]
 
 
-def _present(company: Company) -> dict[str, bool]:
+@dataclass(frozen=True)
+class Related:
+    """A company's related rows as :func:`derive` needs them, for callers that already hold them in memory
+    (the bulk import); without it, derive() reads them from the database."""
+
+    kbli: bool = False
+    processes: Sequence[Process] = ()
+    materials: Sequence[Material] = ()
+    product_items: Sequence[Product] = ()
+    machines: bool = False
+    certifications: bool = False
+
+
+def _present(company: Company, related: Related | None = None) -> dict[str, bool]:
     saved = company.pk is not None
+    r = related
     return {
         "npwp": bool(company.npwp),
-        "kbli": saved and company.kbli.exists(),
+        "kbli": r.kbli if r else saved and company.kbli.exists(),
         "address": bool(company.address),
         "coordinates": company.latitude is not None and company.longitude is not None,
         "workforce": company.workforce is not None,
         "investment": company.investment is not None,
         "turnover": company.turnover is not None,
-        "products": bool(company.products.strip()) or (saved and company.product_items.exists()),
-        "hs_codes": bool(company.hs_codes) or (saved and company.product_items.exclude(hs_code="").exists()),
-        "processes": saved and company.processes.exists(),
-        "materials": saved and company.materials.exists(),
-        "machines": saved and company.machines.exists(),
+        "products": bool(company.products.strip())
+        or (bool(r.product_items) if r else saved and company.product_items.exists()),
+        "hs_codes": bool(company.hs_codes)
+        or (
+            any(p.hs_code for p in r.product_items)
+            if r
+            else saved and company.product_items.exclude(hs_code="").exists()
+        ),
+        "processes": bool(r.processes) if r else saved and company.processes.exists(),
+        "materials": bool(r.materials) if r else saved and company.materials.exists(),
+        "machines": r.machines if r else saved and company.machines.exists(),
         "capacity": company.monthly_capacity is not None,
-        "certifications": saved and company.certifications.exists(),
+        "certifications": r.certifications if r else saved and company.certifications.exists(),
         "contact": bool(company.contact_name and (company.phone or company.email)),
     }
 
 
-def completeness(company: Company) -> tuple[int, list[str]]:
-    """The profile-completeness score (0–100) and, most valuable first, what to add next."""
-    present = _present(company)
+def _score(present: dict[str, bool]) -> int:
     total = sum(weight for _, weight, _ in COMPLETENESS)
-    score = sum(weight for key, weight, _ in COMPLETENESS if present[key])
+    return round(100 * sum(weight for key, weight, _ in COMPLETENESS if present[key]) / total)
+
+
+def completeness(company: Company, related: Related | None = None) -> tuple[int, list[str]]:
+    """The profile-completeness score (0–100) and, most valuable first, what to add next."""
+    present = _present(company, related)
     missing = sorted((item for item in COMPLETENESS if not present[item[0]]), key=lambda item: -item[1])
-    return round(100 * score / total), [str(advice) for _, _, advice in missing]
+    return _score(present), [str(advice) for _, _, advice in missing]
 
 
-def search_text(company: Company) -> str:
+def search_text(company: Company, related: Related | None = None) -> str:
     parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
     if company.region_id:
         parts.append(company.region.name)
-    if company.pk is not None:
-        for taxonomy in (*company.processes.all(), *company.materials.all()):
-            parts += [taxonomy.name_id, taxonomy.name_en, taxonomy.synonyms]
-        for product in company.product_items.all():
-            parts += [product.name, product.hs_code, product.description]
+    if related is not None:
+        taxonomies, products = (*related.processes, *related.materials), related.product_items
+    elif company.pk is not None:
+        taxonomies, products = (*company.processes.all(), *company.materials.all()), company.product_items.all()
+    else:
+        taxonomies, products = (), ()
+    for taxonomy in taxonomies:
+        parts += [taxonomy.name_id, taxonomy.name_en, taxonomy.synonyms]
+    for product in products:
+        parts += [product.name, product.hs_code, product.description]
     return " ".join(p for p in parts if p).replace(",", " ")
 
 
-def derive(company: Company) -> None:
+def derive(company: Company, related: Related | None = None) -> None:
     """Set the fields computed from others: size classes with their rules, completeness, search text."""
     ic = industry_class(company.workforce, company.investment)
     ec = enterprise_class(company.business_capital, company.turnover)
     company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
     company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
-    company.completeness, _ = completeness(company)
-    company.search_text = search_text(company)
+    company.completeness = _score(_present(company, related))
+    company.search_text = search_text(company, related)
 
 
 def _refresh(company: Company) -> None:
@@ -94,6 +125,7 @@ def _refresh(company: Company) -> None:
         enterprise_class_rule=company.enterprise_class_rule,
         completeness=company.completeness,
         search_text=company.search_text,
+        updated=timezone.now(),  # update() skips auto_now: child-row edits must reach the matching index
     )
 
 

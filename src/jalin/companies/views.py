@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 from django.views import View
 
 from jalin.core.models import ObjectChange
+from jalin.core.pagination import paginate_capped
 from jalin.core.permissions import can, can_add
 from jalin.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectMixin, paginate, sort_queryset
 from jalin.regions.models import Region, RegionLevel
@@ -128,7 +129,9 @@ class CompanyListView(LoginRequiredMixin, View):
                 {"regencies": regencies_of(province), "province": province, "regency": ""},
             )
         filters = replace(CompanyFilters.from_params(request.GET), region=region)
-        page = paginate(request, company_list(request.user, filters).defer("search_text", "products"))
+        page = paginate_capped(
+            request, company_list(request.user, filters).defer("search_text", "products"), by_ids=True
+        )
         page.object_list = list(page.object_list)
         prefetch_related_objects(page.object_list, "processes")  # the page's rows only
         is_officer = request.user.is_officer

@@ -25,6 +25,19 @@ NAVIGATION: list[NavItem] = [
         "registry",
     ),
     NavItem(
+        "sourcing:list",
+        _("Needs"),
+        _("Buyers' component needs: part, volume, processes, certifications, delivery plant; import and export."),
+        "needs",
+    ),
+    NavItem(
+        "matching:opportunities",
+        _("Opportunities"),
+        _("Buyers' open needs that fit your company, with the reasons and the gaps to close."),
+        "opportunities",
+        lambda user: user.role == "ikm",
+    ),
+    NavItem(
         "accounts:organisations",
         _("Organisations"),
         _("Ministry, regional offices, buyers, IKM and assessors taking part."),

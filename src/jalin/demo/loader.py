@@ -3,7 +3,10 @@
 The organisations and signing parties are real (PT Dharma Polimetal, PT Mada Wikri Tunggal and
 PT United Tractors Pandu Engineering with IKM from Kabupaten Tegal); the people, e-mail addresses and
 contact details are invented. Loading is idempotent: a second run finds everything and writes nothing.
-Later capabilities add their part of the story through :data:`EXTENSIONS`.
+
+Order: organisations and users, then the story's registry profiles (:mod:`jalin.demo.companies`, through
+the services and logged), then the generated IKM population (:mod:`jalin.demo.population`, bulk-written
+seed data, not logged), then what later capabilities add through :data:`EXTENSIONS`.
 """
 
 from __future__ import annotations
@@ -13,12 +16,17 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from jalin.accounts import services as accounts
 from jalin.accounts.models import Organisation, OrganisationKind, User
 from jalin.core.roles import Role
 from jalin.regions.loader import load_regions
 from jalin.regions.models import Region
+
+from .bulk import load_population
+from .companies import load_story
+from .population import DEFAULT_COUNT, DEFAULT_SEED
 
 JAKARTA_SELATAN = "31.74"
 KAB_BEKASI = "32.16"
@@ -82,8 +90,11 @@ USERS: list[DemoUser] = [
     DemoUser("asesor@jalin.demo", "Bambang", "Sutrisno", Role.ASSESSOR, "Tim Asesor dan Pendamping Link and Match"),
 ]
 
-#: Loaders of later capabilities, each called with ``report`` after the foundation is in place.
-EXTENSIONS: list[Callable[[Callable[[str], None]], None]] = []
+#: Loaders of later capabilities, in pipeline order, each called with ``report`` after the registry is
+#: in place. Each is idempotent.
+EXTENSIONS: list[str] = [
+    "jalin.sourcing.demo.load_demo_needs",
+]
 
 
 @dataclass
@@ -92,8 +103,26 @@ class DemoResult:
     existing: int = 0
 
 
+def load_demo(
+    report: Callable[[str], None] = lambda message: None,
+    *,
+    companies: int = DEFAULT_COUNT,
+    seed: int = DEFAULT_SEED,
+) -> DemoResult:
+    """Load the demo programme with ``companies`` generated IKM of ``seed`` (0: the story only)."""
+    result = _load_people(report)
+    officer = User.objects.get(email=USERS[0].email)
+    story = load_story(report, verifier=officer)
+    population = load_population(companies, seed=seed, report=report, verifier=officer)
+    result.created += story.created + population.created
+    result.existing += story.existing + population.existing
+    for path in EXTENSIONS:
+        import_string(path)(report)
+    return result
+
+
 @transaction.atomic
-def load_demo(report: Callable[[str], None] = lambda message: None) -> DemoResult:
+def _load_people(report: Callable[[str], None]) -> DemoResult:
     result = DemoResult()
     if not Region.objects.filter(code=KAB_TEGAL).exists():
         load_regions()
@@ -123,6 +152,4 @@ def load_demo(report: Callable[[str], None] = lambda message: None) -> DemoResul
             region_scope=Region.objects.get(code=u.region_scope) if u.region_scope else None,
         )
         result.created += 1
-    for extension in EXTENSIONS:
-        extension(report)
     return result
