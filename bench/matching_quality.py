@@ -46,19 +46,22 @@ from rank_bm25 import BM25Okapi  # noqa: E402
 
 from jalin.matching.engine.index import TERM_WEIGHTS, MatchIndex  # noqa: E402
 from jalin.matching.engine.text import Analyzer  # noqa: E402
-from jalin.matching.engine.types import CompanyRow, NeedQuery  # noqa: E402
+from jalin.matching.engine.types import WEIGHTS, CompanyRow, NeedQuery  # noqa: E402
 
-#: MatchSettings defaults (src/jalin/matching/models.py).
-DEFAULT_WEIGHTS = {
-    "text": 0.30,
-    "processes": 0.20,
-    "materials": 0.10,
-    "certifications": 0.12,
-    "capacity": 0.10,
-    "distance": 0.08,
-    "readiness": 0.10,
-}
-HARD_PENALTY = 0.5
+
+def _programme_defaults() -> tuple[dict[str, float], float]:
+    """The weights and hard penalty a new programme starts with: MatchSettings' field defaults."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jalin.settings")
+    import django
+
+    django.setup()
+    from jalin.matching.models import MatchSettings
+
+    fields = {f.name: f.default for f in MatchSettings._meta.get_fields() if hasattr(f, "default")}
+    return {name: fields[name] for name in WEIGHTS}, fields["hard_penalty"]
+
+
+DEFAULT_WEIGHTS, HARD_PENALTY = _programme_defaults()
 GOAL_NDCG, GOAL_RATIO = 0.85, 1.6
 DOC = ROOT / "docs" / "matching-quality.md"
 _WORD = re.compile(r"[a-z0-9]+")

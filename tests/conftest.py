@@ -11,6 +11,7 @@
 """
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from jalin.accounts.models import Organisation, User
 from jalin.core.roles import Role
@@ -24,6 +25,19 @@ PASSWORD = "correct-horse-battery-staple"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions()
+
+
+def _reload_reference_data(sender, **kwargs):
+    """A transactional test ends with ``flush``, which empties every table and then sends post_migrate:
+    put the reference data (regions, the taxonomies the companies migration loads) back for later tests."""
+    if sender.label == "companies":
+        from jalin.companies.reference import load_reference
+
+        load_regions()
+        load_reference()
+
+
+post_migrate.connect(_reload_reference_data, dispatch_uid="jalin-tests-reference-data")
 
 
 @pytest.fixture(autouse=True)

@@ -25,14 +25,6 @@ ARGS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _restore_regions(django_db_blocker):
-    """transactional_db flushes every table afterwards; put the reference regions back for later tests."""
-    yield
-    with django_db_blocker.unblock():
-        load_regions()
-
-
 @pytest.fixture
 def browser(monkeypatch):
     if not os.path.exists(CHROMIUM):

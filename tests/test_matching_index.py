@@ -28,7 +28,6 @@ from jalin.companies.models import (
 from jalin.matching import index as matching
 from jalin.matching.engine.types import CompanyRow, NeedQuery
 from jalin.matching.models import Candidate, LexiconEntry
-from jalin.regions.loader import load_regions
 from jalin.regions.models import Region
 from jalin.sourcing.models import Need, NeedStatus, Visibility
 
@@ -418,16 +417,8 @@ def test_index_status(gear_market):
     assert status["built_at"] <= status["last_sync"] <= timezone.now()
 
 
-@pytest.fixture
-def _restore_regions(django_db_blocker):
-    """A transactional test flushes every table afterwards; the regions come back as the session loaded them."""
-    yield
-    with django_db_blocker.unblock():
-        load_regions()
-
-
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the migrations' taxonomies come back
-def test_a_large_index_rebuilds_for_a_new_lexicon_in_the_background(monkeypatch, _restore_regions):
+@pytest.mark.django_db(transaction=True)
+def test_a_large_index_rebuilds_for_a_new_lexicon_in_the_background(monkeypatch):
     """Rankings go on with the old lexicon while a new index is built in a thread, then it is swapped in."""
     import time
 
