@@ -235,9 +235,11 @@ def test_express_interest_from_the_page(client_for, owner, colleague, world):
     assert response.status_code == 302 and response["Location"].endswith(f"#need-{need.pk}")
     c = candidate(need, world["tegal"])
     assert (c.origin, c.interest_note) == ("interest", "Kami siap kirim sampel")
-    switch(client_for(colleague), "en")
-    html = page_of(client_for(colleague), "/matching/opportunities/")
+    english = client_for(colleague)
+    switch(english, "en")
+    html = page_of(english, "/matching/opportunities/")
     assert "Interest sent" in html
+    assert "Minat terkirim" in page_of(client_for(colleague), "/matching/opportunities/")  # Indonesian by default
     client_for(colleague).post(f"/matching/needs/{need.pk}/interest/", {"note": ""})
     assert Candidate.objects.filter(need=need).count() == 1  # idempotent
 
