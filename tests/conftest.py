@@ -25,6 +25,17 @@ PASSWORD = "correct-horse-battery-staple"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         load_regions()
+    yield
+    # PostgreSQL refuses to drop the test database while another session is connected; the live
+    # server's request threads (browser tests) can leave one behind. End them before the drop.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def _reload_reference_data(sender, **kwargs):
