@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 from openpyxl import load_workbook
 
-from jalin.companies import import_parse, importer, services, views_io
+from jalin.companies import import_parse, services, views_io
 from jalin.companies.import_cells import Lookups
 from jalin.companies.import_write import M2M, Snapshot
 from jalin.companies.importer import run_import
@@ -183,20 +183,6 @@ def test_commit_creates_then_updates_by_nib(officer):
     assert update.before["workforce"] == 12 and update.after["workforce"] == 25
     assert update.after == snapshot(a) and len(update.after["processes"]) == 1
     assert report.taken == {"updated": [[2, 2]], "unchanged": [[3, 3]]}
-
-
-def test_writer_thread_gives_the_same_result(officer, monkeypatch):
-    """PostgreSQL inserts through a writer thread sharing the connection; the result is the same either way."""
-    from functools import partial
-
-    from jalin.core.bulk import Pipeline
-
-    monkeypatch.setattr(importer, "Pipeline", partial(Pipeline, threaded=True))
-    report = run_import(MESSY, filename=MESSY.name, actor=officer, dry_run=False, all_or_nothing=False)
-    assert report.committed and report.created == 2 and Company.objects.count() == 2
-    assert ObjectChange.objects.filter(action="create").count() == 5
-    report = run_import(MESSY, filename=MESSY.name, actor=officer, dry_run=False, all_or_nothing=True)
-    assert not report.committed and Company.objects.count() == 2  # rolled back, writer thread included
 
 
 def test_parsing_in_two_processes_gives_the_same_report(officer, monkeypatch):

@@ -14,7 +14,6 @@ unchanged); to clear a value, edit the company's page.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass, field
 
@@ -22,7 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jalin.core.bulk import IdAllocator, Pipeline, prepare
+from jalin.core.bulk import BulkSession, IdAllocator, insert_rows, prepare
 from jalin.core.imports import (
     DetachedProgress,
     ImportFileError,
@@ -59,14 +58,9 @@ class Context:
     change: ChangeLog | None = None
     snapshot: Snapshot | None = None
     factory: CompanyFactory | None = None
-    pipeline: Pipeline | None = None
     ids: IdAllocator | None = None
     known: set[str] = field(default_factory=set)  # NIBs of the file already in the registry
     outcomes: dict = field(default_factory=lambda: {"created": [], "updated": [], "unchanged": []})
-
-    def db(self):
-        """Hold while this thread uses the connection (a writer thread may share it)."""
-        return self.pipeline.db() if self.pipeline is not None else contextlib.nullcontext()
 
 
 def run_import(
@@ -126,17 +120,16 @@ def _run(source, filename, actor, dry_run, all_or_nothing, progress) -> ImportRe
         context.known = _known_nibs(rows)
         _batches(rows, context, progress)
     else:
-        with transaction.atomic(), DetachedProgress(progress) as detached, Pipeline() as pipeline:
-            context.pipeline, context.ids = pipeline, IdAllocator(pipeline.db())
-            # Before the writer starts: which NIBs exist, and ids for every company and certification the
-            # file may add, so that batches of new companies never wait for the writer to query.
+        with transaction.atomic(), DetachedProgress(progress) as detached, BulkSession():
+            context.ids = IdAllocator()
+            # Which NIBs exist, and ids for every company and certification the file may add: one query
+            # each, so that batches of new companies need none.
             context.known = _known_nibs(rows)
             if context.write:
                 new = [r for r in rows if not r.errors and r.nib not in context.known]
                 context.ids.reserve(Company, len(new))
                 context.ids.reserve(Certification, sum(len(r.certs) for r in rows if not r.errors))
             _batches(rows, context, detached)
-            pipeline.flush()
             report.committed = not (all_or_nothing and report.errors)
             if not report.committed:
                 transaction.set_rollback(True)
@@ -176,9 +169,8 @@ def _known_nibs(rows: list[Row]) -> set[str]:
 def _process(batch: list[Row], ctx: Context) -> None:
     existing = {}
     nibs = [r.nib for r in batch if not r.errors and r.nib in ctx.known]
-    if nibs:  # only batches with updates query (and so wait for the writer)
-        with ctx.db():
-            existing = _existing(nibs, ctx)
+    if nibs:  # only batches with updates query
+        existing = _existing(nibs, ctx)
     for row in batch:
         company = existing.get(row.nib) if not row.errors else None
         if company is not None and not getattr(company, "import_can_change", True):
@@ -194,11 +186,7 @@ def _process(batch: list[Row], ctx: Context) -> None:
         ctx.write = False
     valid = [r for r in batch if not r.errors]
     ids = [existing[r.nib].pk for r in valid if r.nib in existing]
-    if ids:
-        with ctx.db():
-            stored = stored_for(ids)
-    else:
-        stored = stored_for([])
+    stored = stored_for(ids)
     plan = Plan()
     for row in valid:
         company = existing.get(row.nib)
@@ -289,37 +277,36 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
 
 
 def _write(plan: Plan, ctx: Context) -> None:
-    """New rows go to the pipeline (ids allocated here, so links and the change log need no read-back);
-    updates are ORM writes in this thread, after the queued inserts."""
-    pipeline, changes = ctx.pipeline, []
+    """New rows are inserted in bulk, with ids allocated here (so links and the change log need no
+    read-back); updates are ORM bulk updates."""
+    changes = []
     if plan.creates:
-        pipeline.insert(*prepare([c for c, _m2m in plan.creates], ctx.ids, ctx.now))
+        _insert(*prepare([c for c, _m2m in plan.creates], ctx.ids, ctx.now))
         changes += [ctx.change(ChangeAction.CREATE, c, None, ctx.snapshot(c, m2m)) for c, m2m in plan.creates]
-    if plan.updates or plan.cert_updates:
-        pipeline.flush()
-    with ctx.db():
-        if plan.updates:
-            fields = set().union(*(changed for *_x, changed in plan.updates)) - set(M2M)
-            for company, *_x in plan.updates:
-                company.updated = ctx.now
-            Company.objects.bulk_update([u[0] for u in plan.updates], sorted(fields | {"updated"}))
-        for name in M2M:
-            through, source, _target = through_model(name)
-            replaced = [c.pk for c, _b, _a, changed in plan.updates if name in changed]
-            if replaced:
-                through.objects.filter(**{f"{source}__in": replaced}).delete()
-        if plan.cert_updates:
-            Certification.objects.bulk_update([c for c, _b in plan.cert_updates], ["valid_until"])
-    changes += [ctx.change(ChangeAction.UPDATE, c, b, a) for c, b, a, _changed in plan.updates]
+    if plan.updates:
+        fields = set().union(*(changed for *_x, changed in plan.updates)) - set(M2M)
+        for company, *_x in plan.updates:
+            company.updated = ctx.now
+        Company.objects.bulk_update([u[0] for u in plan.updates], sorted(fields | {"updated"}))
+        changes += [ctx.change(ChangeAction.UPDATE, c, b, a) for c, b, a, _changed in plan.updates]
     for name in M2M:
         through, source, target = through_model(name)
-        links = [(c, m2m[name]) for c, m2m in plan.creates]
-        links += [(c, a[name]) for c, _b, a, changed in plan.updates if name in changed]
-        pipeline.insert(through, [source, target], [(c.pk, i) for c, ids in links for i in ids])
+        replaced = [(c, a[name]) for c, _b, a, changed in plan.updates if name in changed]
+        if replaced:
+            through.objects.filter(**{f"{source}__in": [c.pk for c, _ids in replaced]}).delete()
+        links = [(c, m2m[name]) for c, m2m in plan.creates] + replaced
+        _insert(through, [source, target], [(c.pk, i) for c, ids in links for i in ids])
     if plan.cert_creates:
         for cert in plan.cert_creates:
             cert.company_id = cert.company.pk  # the company got its id after the certification was built
-        pipeline.insert(*prepare(plan.cert_creates, ctx.ids, ctx.now))
+        _insert(*prepare(plan.cert_creates, ctx.ids, ctx.now))
         changes += [ctx.change(ChangeAction.CREATE, c, None, snapshot(c)) for c in plan.cert_creates]
-    changes += [ctx.change(ChangeAction.UPDATE, c, b, snapshot(c)) for c, b in plan.cert_updates]
-    pipeline.insert(ObjectChange, ChangeLog.columns, changes)
+    if plan.cert_updates:
+        Certification.objects.bulk_update([c for c, _b in plan.cert_updates], ["valid_until"])
+        changes += [ctx.change(ChangeAction.UPDATE, c, b, snapshot(c)) for c, b in plan.cert_updates]
+    _insert(ObjectChange, ChangeLog.columns, changes)
+
+
+def _insert(model, columns, rows) -> None:
+    if rows:
+        insert_rows(model, columns, rows)
