@@ -502,11 +502,11 @@ def generate(companies: int = 4000, needs_per_family: int = 2, seed: int = SEED)
     return truths, visible, needs
 
 
-def write(directory: Path, truths, visible, needs) -> Path:
+def write(directory: Path, truths, visible, needs, seed: int = SEED) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / "matching_labels.json"
+    path = directory / ("matching_labels.json" if seed == SEED else f"matching_labels_seed{seed}.json")
     data = {
-        "seed": SEED,
+        "seed": seed,
         "as_of": AS_OF,
         "companies": [asdict(v) for v in visible],
         "truth": [asdict(t) for t in truths],

@@ -259,8 +259,10 @@ def test_score_is_the_normalised_weighted_sum_of_the_parts():
 def test_capacity_fit_and_its_gaps_with_numbers_per_language():
     index = MatchIndex.build([row(1, monthly_capacity=1000), row(2, monthly_capacity=8000), row(3)])
     matches = {m.company_id: m for m in index.rank(need("part", monthly_volume=5000), only("capacity"))}
-    assert matches[1].parts["capacity"] == pytest.approx(0.2)
+    assert matches[1].parts["capacity"] == pytest.approx(0.2**3)  # a fifth of the volume: (1/5)³, convex
     assert matches[2].parts["capacity"] == 1.0
+    linear = MatchIndex.build([row(1, monthly_capacity=1000)], capacity_power=1)
+    assert linear.rank(need("part", monthly_volume=5000), only("capacity"))[0].parts["capacity"] == pytest.approx(0.2)
     assert 0 < matches[3].parts["capacity"] <= ex.UNKNOWN_MAX
     short = gap(matches[1], "capacity_short")
     assert short.en == "Capacity 1,000/month, need 5,000/month"
@@ -421,7 +423,7 @@ def test_upsert_changes_the_ranking_without_a_rebuild_and_compaction_keeps_it():
 def test_upsert_replaces_structured_fields_too():
     index = MatchIndex.build([row(1, "knalpot", monthly_capacity=100)])
     q = need("muffler", monthly_volume=1000)
-    assert index.rank(q)[0].parts["capacity"] == pytest.approx(0.1)
+    assert index.rank(q)[0].parts["capacity"] == pytest.approx(0.1**3)
     index.upsert([row(1, "knalpot", monthly_capacity=2000, certifications={"iso-9001": None})])
     assert index.rank(q)[0].parts["capacity"] == 1.0
     assert len(index) == 1

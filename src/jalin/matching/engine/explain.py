@@ -12,10 +12,18 @@ processes       share of the need's processes the company has (declared or said 
 materials       the same for materials
 certifications  required ones weigh twice the preferred; valid on ``as_of`` only (an expired
                 certificate is a gap "expired on <date>", not a pass); none asked → NEUTRAL
-capacity        min(1, monthly capacity / monthly volume); capacity unknown → UNKNOWN; no volume → NEUTRAL
+capacity        min(1, monthly capacity / monthly volume) ** 3 (convex: half the volume is worth 1/8, a buyer
+                cannot source half a part); unknown → the population's expected fit (≤ UNKNOWN_MAX);
+                no volume → NEUTRAL
 distance        exp(−km / 300) to the delivery plant (haversine); either location unknown → NEUTRAL
 readiness       ½ verified + ½ completeness
 ==============  ===================================================================================
+
+The score is Σ weight × part, except that the *fit* parts (certifications, capacity, distance, readiness:
+how well a company would supply the part, not whether it makes it) are multiplied by a gate on the text
+part, ``min(1, floor + (1 − floor) × text / GATE_KNEE)`` (:func:`fit_gate`): a company whose profile does
+not name the part keeps ``floor`` of them, one halfway to the best text match all of them. Without it a
+verified, ISO-certified welder that makes truck bodies outranks exhaust makers for a muffler need.
 """
 
 from __future__ import annotations
@@ -115,6 +123,7 @@ class Need:
     as_of: int
     concepts: tuple[str, ...]  # the need's lexicon concepts, most specific first (for "does not mention")
     capacity_unknown: float = UNKNOWN  # the capacity part of a company that does not state its capacity
+    capacity_power: float = 1.0  # the capacity part is min(1, capacity / volume) ** capacity_power
 
 
 @dataclass(frozen=True)
@@ -169,7 +178,7 @@ def capacity_part(need: Need, company: Company) -> float:
         return NEUTRAL
     if company.monthly_capacity is None or math.isnan(company.monthly_capacity):
         return need.capacity_unknown
-    return min(1.0, company.monthly_capacity / need.monthly_volume)
+    return min(1.0, company.monthly_capacity / need.monthly_volume) ** need.capacity_power
 
 
 def distance_km(need: Need, company: Company) -> float | None:
@@ -202,8 +211,27 @@ def parts(need: Need, company: Company, text: float) -> tuple[dict[str, float], 
     )
 
 
-def score(part_values: Mapping[str, float], weights: Mapping[str, float], hard_missing: bool, penalty: float) -> float:
-    total = sum(weights[name] * part_values[name] for name in WEIGHTS)
+#: The parts that say how well a company would supply the part, not whether it makes it.
+FIT_PARTS = ("certifications", "capacity", "distance", "readiness")
+
+
+GATE_KNEE = 0.5  # the text part from which a company gets all of its fit parts
+
+
+def fit_gate(text: float, floor: float, knee: float = GATE_KNEE) -> float:
+    """How much of the fit parts a company gets: ``floor`` with no text relevance, all of them from ``knee`` on."""
+    return min(1.0, floor + (1.0 - floor) * text / knee)
+
+
+def score(
+    part_values: Mapping[str, float],
+    weights: Mapping[str, float],
+    hard_missing: bool,
+    penalty: float,
+    gate_floor: float = 1.0,
+) -> float:
+    gate = fit_gate(part_values["text"], gate_floor)
+    total = sum(weights[name] * part_values[name] * (gate if name in FIT_PARTS else 1.0) for name in WEIGHTS)
     return total * penalty if hard_missing else total
 
 

@@ -42,7 +42,10 @@ class MatchIndex(Scoring):
     (``context``), or a word the lexicon does not know (``raw``). The text part is the BM25 score divided by
     ``max(text_saturation × best score, text_floor × Σ weighted idf of the need's terms)``, capped at 1: every
     company whose text is close enough to the best gets the full text part and the other parts (capacity,
-    certificates …) decide between them; the floor keeps a weak best match from scoring 1.
+    certificates …) decide between them; the floor keeps a weak best match from scoring 1. A word the need
+    repeats weighs more (``query_tf``, BM25's k3: ×1, ×1.5, ×1.8 … for 1, 2, 3 … mentions, so the muffler a
+    need names four times outweighs the bracket it mentions once). ``capacity_power`` makes the capacity
+    part convex and ``gate_floor`` gates the fit parts by the text part (see :mod:`.explain`).
 
     Threads: :meth:`rank` and :meth:`rank_needs` may run in several threads at once (each thread has its own
     work arrays, about 31 bytes per company); :meth:`upsert`, :meth:`remove` and :meth:`compact` change the
@@ -58,10 +61,14 @@ class MatchIndex(Scoring):
         b: float = 0.75,
         term_weights: Mapping[str, float] | None = None,
         text_floor: float = 0.3,
-        text_saturation: float = 0.7,
+        text_saturation: float = 0.8,
+        query_tf: float = 3.0,
+        capacity_power: float = 3.0,
+        gate_floor: float = 0.3,
         merge_fraction: float = 0.01,
         merge_min: int = 1000,
     ) -> None:
+        self.query_tf, self.capacity_power, self.gate_floor = query_tf, capacity_power, gate_floor
         self.analyzer = analyzer or Analyzer()
         self.term_weights = {**TERM_WEIGHTS, **(term_weights or {})}
         self.text_floor, self.text_saturation = text_floor, text_saturation
@@ -230,7 +237,7 @@ class MatchIndex(Scoring):
         reasons, gaps = ex.explain(prep.need, company, matched)
         return Match(
             company_id=int(self.cols.ids[slot]),
-            score=ex.score(values, w, hard, penalty),
+            score=ex.score(values, w, hard, penalty, self.gate_floor),
             parts=values,
             reasons=reasons,
             gaps=gaps,
@@ -284,7 +291,7 @@ class MatchIndex(Scoring):
             if company.kind not in query.kinds:
                 continue
             prep = self.prepare(query)
-            terms, total_idf = self.text.query_terms(prep.tokens, max(1, self.alive_count))
+            terms, total_idf = self.query_terms(prep)
             weight_of = dict(terms)
             raw = 0.0
             for token in prep.tokens:
@@ -296,7 +303,7 @@ class MatchIndex(Scoring):
             if hard and query.hard_filter:
                 continue
             reasons, gaps = ex.explain(prep.need, features, [c for c in prep.concepts if c in counts])
-            score = ex.score(values, w, hard, hard_penalty)
+            score = ex.score(values, w, hard, hard_penalty, self.gate_floor)
             out.append((query.id, Match(company.id, score, values, reasons, gaps, hard)))
         out.sort(key=lambda pair: (-pair[1].score, pair[0]))
         return out if top_k is None else out[:top_k]

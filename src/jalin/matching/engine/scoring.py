@@ -26,7 +26,8 @@ _OUT = F32(-4.0)  # added to the score of a slot that is not a candidate (scores
 
 
 class Prepared:
-    """A need, analysed once: its weighted query tokens and its scalar view for the explanation."""
+    """A need, analysed once: its weighted query tokens (weight by kind × the saturated count of the token in
+    the need, ``qtf·(k3+1)/(qtf+k3)``) and its scalar view for the explanation."""
 
     def __init__(self, index, query: NeedQuery) -> None:
         an = index.analyzer.analyse(query.text)
@@ -34,7 +35,9 @@ class Prepared:
         procs, materials = index.analyzer.process_codes, index.analyzer.material_codes
         tw = index.term_weights
         weights: dict[str, float] = {}
+        counts: dict[str, int] = {}
         for token in an.tokens:
+            counts[token] = counts.get(token, 0) + 1
             if token not in an.concepts:
                 w = tw["raw"]
             elif token in procs:
@@ -46,6 +49,9 @@ class Prepared:
             else:
                 w = tw["part"]
             weights[token] = max(w, weights.get(token, 0.0))
+        k3 = index.query_tf
+        if k3:
+            weights = {t: w * counts[t] * (k3 + 1) / (counts[t] + k3) for t, w in weights.items()}
         self.tokens = {t: w for t, w in weights.items() if w > 0}
         order = [t for t in dict.fromkeys(an.tokens) if t in an.concepts and t not in CONTEXT_CONCEPTS]
         self.concepts = tuple(t for t in order if t not in procs and t not in materials) or tuple(order)
@@ -64,6 +70,7 @@ class Prepared:
             as_of=query.as_of,
             concepts=self.concepts,
             capacity_unknown=index.capacity_prior(query.monthly_volume),
+            capacity_power=index.capacity_power,
         )
 
 
@@ -98,12 +105,17 @@ class Scoring:
             n, c = self.n, self.cols
             known = c.cap[:n][c.alive[:n] & (c.cap_unk[:n] == 0)]
             self._cap_sorted = np.sort(known).astype(np.float64)
-            self._cap_prefix = np.concatenate(([0.0], np.cumsum(self._cap_sorted)))
+            self._cap_prefix = np.concatenate(([0.0], np.cumsum(self._cap_sorted**self.capacity_power)))
         caps = self._cap_sorted
         if caps.size == 0:
             return ex.UNKNOWN
         i = int(np.searchsorted(caps, volume))
-        return min(ex.UNKNOWN_MAX, (self._cap_prefix[i] / volume + (caps.size - i)) / caps.size)
+        below = self._cap_prefix[i] / float(volume) ** self.capacity_power
+        return min(ex.UNKNOWN_MAX, (below + (caps.size - i)) / caps.size)
+
+    def query_terms(self, prep: Prepared) -> tuple[list[tuple[int, float]], float]:
+        """(term id, query weight × idf) of the need's tokens the index knows, and the sum of those weights."""
+        return self.text.query_terms(prep.tokens, max(1, self.alive_count))
 
     def _offset(self, kinds: frozenset[str]) -> np.ndarray:
         """0 for a live company of one of ``kinds``, −4 otherwise (cached per set of kinds, kept in sync)."""
@@ -157,35 +169,44 @@ class Scoring:
         """The cheap parts of every slot, vectorised in this thread's work arrays: text, process and material
         coverage, readiness and the constants of what the need does not ask; −4 for a non-candidate and −8 for
         a candidate the hard filter drops. Returns it with the raw text scores, their divisor and the most the
-        remaining parts (certificates, capacity, distance) can still add."""
+        remaining parts (certificates, capacity, distance) can still add before the gate. The gate of the fit
+        parts (:func:`.explain.fit_gate`) of every slot is left in ``f3`` for :meth:`_rest` and the bound."""
         n, c, need, s = self.n, self.cols, prep.need, self._scratch()
         score, tmp = s.score[:n], s.f1[:n]
         off = self._offset(prep.query.kinds)[:n]
-        terms, total_idf = self.text.query_terms(prep.tokens, max(1, self.alive_count))
+        terms, total_idf = self.query_terms(prep)
         raw = self.text.raw(terms, n, out=s.raw)
         np.add(raw, off, out=tmp)
         top = max(0.0, float(tmp.max())) if n else 0.0
         denom = max(self.text_saturation * top, self.text_floor * total_idf)
         np.multiply(raw, F32(1.0 / denom if denom > 0 else 0.0), out=score)
         np.minimum(score, F32(1), out=score)
+        gate = s.f3[:n]  # the share of the fit parts each slot gets (ex.fit_gate), read again by _rest
+        floor = self.gate_floor
+        np.multiply(score, F32((1 - floor) / ex.GATE_KNEE), out=gate)
+        gate += F32(floor)
+        np.minimum(gate, F32(1), out=gate)
         score *= F32(w["text"])
         const = self._coverage("proc", c.processes, need.processes, w["processes"], s, n)
         const += self._coverage("mat", c.materials, need.materials, w["materials"], s, n)
-        np.multiply(c.ready[:n], F32(w["readiness"]), out=tmp)
-        score += tmp
-        rest = 0.0
+        rest = fit = 0.0
         if need.required or need.preferred:
             rest += w["certifications"]
         else:
-            const += w["certifications"] * ex.NEUTRAL
+            fit += w["certifications"] * ex.NEUTRAL
         if need.monthly_volume:
             rest += w["capacity"]
         else:
-            const += w["capacity"] * ex.NEUTRAL
+            fit += w["capacity"] * ex.NEUTRAL
         if need.latitude is not None and need.longitude is not None and w["distance"] > 0:
             rest += w["distance"]
         else:
-            const += w["distance"] * ex.NEUTRAL
+            fit += w["distance"] * ex.NEUTRAL
+        np.multiply(c.ready[:n], F32(w["readiness"]), out=tmp)
+        if fit:
+            tmp += F32(fit)
+        tmp *= gate
+        score += tmp
         if const:
             score += F32(const)
         score += off
@@ -203,9 +224,10 @@ class Scoring:
 
     def _rest(self, prep: Prepared, w: Mapping[str, float], penalty: float, sel, base: np.ndarray) -> np.ndarray:
         """The final score of the slots ``sel`` (an index array or a slice) from their cheap parts ``base``:
-        adds certificates, capacity and distance, then applies the penalty of a missing hard requirement."""
+        adds certificates, capacity and distance times the slot's fit gate, then applies the penalty of a
+        missing hard requirement."""
         c, need = self.cols, prep.need
-        final = base.astype(F32, copy=True)
+        final = np.zeros(base.shape, F32)
         hard = None
         if need.required or need.preferred:
             per = F32(w["certifications"] / (2 * len(need.required) + len(need.preferred)))
@@ -221,12 +243,16 @@ class Scoring:
                 hard = req < len(need.required)
         if need.monthly_volume:
             cap = np.minimum(c.cap[sel] * F32(1.0 / need.monthly_volume), F32(1))
+            if self.capacity_power != 1:
+                cap **= F32(self.capacity_power)
             cap *= F32(w["capacity"])
             final += cap
             final += c.cap_unk[sel] * F32(w["capacity"] * need.capacity_unknown)
         v = ex.unit_vector(need.latitude, need.longitude)
         if v is not None and w["distance"] > 0:
             final += self._distance(v, sel, w["distance"])
+        final *= self._scratch().f3[sel]
+        final += base
         if hard is not None:
             final[hard] *= F32(penalty)
         return final
@@ -294,7 +320,10 @@ class Scoring:
             valid = final[final >= 0]
             if valid.size >= k:
                 theta = float(np.partition(valid, valid.size - k)[valid.size - k])
-                cand = np.flatnonzero(np.greater_equal(base, F32(theta - rest - 1e-5), out=s.b[:n]))
+                bound = s.f2[:n]  # the most each slot can reach: its cheap parts plus its gated share of the rest
+                np.multiply(s.f3[:n], F32(rest), out=bound)
+                bound += base
+                cand = np.flatnonzero(np.greater_equal(bound, F32(theta - 1e-5), out=s.b[:n]))
                 if cand.size <= n // 4:
                     return self._select(cand, self._rest(prep, w, penalty, cand, base[cand]), k), raw, denom
         return self._select_all(self._rest(prep, w, penalty, slice(0, n), base), k), raw, denom
