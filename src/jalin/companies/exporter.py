@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from jalin.core import spreadsheet
 from jalin.core.permissions import annotate_can
 from jalin.core.spreadsheet import safe_cell
 
@@ -134,45 +135,13 @@ def csv_chunks(user, filters: CompanyFilters) -> Iterator[bytes]:
 
 
 def write_csv(out, user, filters: CompanyFilters, progress=None) -> int:
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(HEADER)
-    count = 0
-    for count, cells in enumerate(rows(user, filters), start=1):
-        writer.writerow(cells)
-        if progress is not None:
-            progress.advance(count)
-    text.flush()
-    text.detach()  # leave ``out`` open for the caller
-    return count
+    """CSV in UTF-8 with a byte-order mark to the binary file ``out``."""
+    return spreadsheet.write_csv(out, HEADER, rows(user, filters), progress)
 
 
 def write_xlsx(out, user, filters: CompanyFilters, progress=None) -> int:
     """XLSX in openpyxl's write-only mode (constant memory): bold, frozen header; identifiers stored as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("companies")
-    ws.freeze_panes = "A2"
-    for index, name in enumerate(HEADER, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 14)
-    bold = Font(bold=True)
-    header = []
-    for name in HEADER:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    count = 0
-    for count, cells in enumerate(rows(user, filters), start=1):
-        ws.append([None if v == "" else v for v in cells])
-        if progress is not None:
-            progress.advance(count)
-    wb.save(out)
-    return count
+    return spreadsheet.write_xlsx(out, "companies", HEADER, rows(user, filters), WIDTHS, progress)
 
 
 def export_companies(out, *, fmt: str, user, params) -> int:
@@ -189,48 +158,44 @@ TEXT_COLUMNS = ("nib", "npwp", "region", "hs_codes", "kbli", "phone")  # kept as
 
 def template_csv() -> bytes:
     """Header row and one example row, UTF-8 with a byte-order mark."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.name for c in IMPORT_COLUMNS])
-    writer.writerow([safe_cell(c.example) for c in IMPORT_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheet.template_csv(IMPORT_COLUMNS)
 
 
 def template_xlsx() -> bytes:
     """The template workbook: the data sheet (header, example row, lists for kind and buyer type, identifier
     columns formatted as text), a guide to every column in Indonesian and English, and the code lists."""
     from django.utils import translation
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E7F2F4")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "companies"
-    ws.append([c.name for c in IMPORT_COLUMNS])
-    ws.append([c.example or None for c in IMPORT_COLUMNS])
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(IMPORT_COLUMNS, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = WIDTHS.get(column.name, 14)
-        header = ws.cell(row=1, column=index)
-        header.font, header.fill = bold, fill
-        if column.name in TEXT_COLUMNS:
-            ws.column_dimensions[letter].number_format = "@"
-            ws.cell(row=2, column=index).number_format = "@"
-        if column.name in ("kind", "buyer_type"):
-            choices = "ikm,industry" if column.name == "kind" else ",".join(BuyerType.values)
-            validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-            validation.error = "ikm / industry" if column.name == "kind" else choices
-            validation.showErrorMessage = True
-            ws.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}10000")
-
-    guide = wb.create_sheet("Petunjuk - Guide")
-    guide.append(
+    buyer_types = ",".join(BuyerType.values)
+    lists = {"kind": ("ikm,industry", "ikm / industry"), "buyer_type": (buyer_types, buyer_types)}
+    wb = spreadsheet.template_workbook(
+        "companies", IMPORT_COLUMNS, widths=WIDTHS, text_columns=TEXT_COLUMNS, lists=lists, list_rows=10000
+    )
+    with translation.override("en"):
+        guide = [
+            [
+                column.name,
+                "ya / yes" if column.required else "",
+                column.help_id,
+                str(column.help_en),
+                column.example,
+                ", ".join(column.aliases),
+            ]
+            for column in IMPORT_COLUMNS
+        ]
+    guide.append([])
+    guide += [
+        [line]
+        for line in (
+            "Satu baris = satu perusahaan. NIB menentukan: NIB baru ditambahkan, NIB yang sudah ada diperbarui. "
+            "Sel kosong tidak menghapus data yang ada. Hapus baris contoh (baris 2) sebelum mengunggah.",
+            "One row = one company. The NIB decides: a new NIB is added, an existing one is updated. An empty cell "
+            "never erases stored data. Delete the example row (row 2) before uploading.",
+        )
+    ]
+    spreadsheet.add_sheet(
+        wb,
+        "Petunjuk - Guide",
         [
             "Kolom / Column",
             "Wajib / Required",
@@ -238,57 +203,22 @@ def template_xlsx() -> bytes:
             "Description (English)",
             "Contoh / Example",
             "Judul lain yang diterima / Other accepted headers",
-        ]
+        ],
+        guide,
+        widths=(18, 14, 60, 60, 28, 40),
+        wrap=True,
     )
-    with translation.override("en"):
-        for column in IMPORT_COLUMNS:
-            guide.append(
-                [
-                    column.name,
-                    "ya / yes" if column.required else "",
-                    column.help_id,
-                    str(column.help_en),
-                    column.example,
-                    ", ".join(column.aliases),
-                ]
-            )
-    guide.append([])
-    for line in (
-        "Satu baris = satu perusahaan. NIB menentukan: NIB baru ditambahkan, NIB yang sudah ada diperbarui. "
-        "Sel kosong tidak menghapus data yang ada. Hapus baris contoh (baris 2) sebelum mengunggah.",
-        "One row = one company. The NIB decides: a new NIB is added, an existing one is updated. An empty cell "
-        "never erases stored data. Delete the example row (row 2) before uploading.",
-    ):
-        guide.append([line])
-    for index, width in enumerate((18, 14, 60, 60, 28, 40), start=1):
-        guide.column_dimensions[get_column_letter(index)].width = width
-    for cell in guide[1]:
-        cell.font, cell.fill = bold, fill
-    for row in guide.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    guide.freeze_panes = "A2"
+    codes = list(taxonomy_codes())
+    codes += [["kbli", kbli.code, kbli.title_id, kbli.title_en, ""] for kbli in Kbli.objects.order_by("code")]
+    codes += [["kind", value, "", str(label), ""] for value, label in CompanyKind.choices]
+    codes += [["buyer_type", value, "", str(label), ""] for value, label in BuyerType.choices]
+    spreadsheet.add_sheet(wb, "Kode - Codes", spreadsheet.CODES_HEADER, codes, widths=(16, 20, 50, 50, 40))
+    return spreadsheet.workbook_bytes(wb)
 
-    codes = wb.create_sheet("Kode - Codes")
-    codes.append(["Daftar / List", "Kode / Code", "Nama (Indonesia)", "Name (English)", "Sinonim / Synonyms"])
-    for label, model in (
-        ("processes", Process),
-        ("materials", Material),
-        ("certifications", CertificationType),
-    ):
+
+def taxonomy_codes() -> Iterator[list]:
+    """The active processes, materials and certifications as rows of a template's code sheet (the needs'
+    template lists them too)."""
+    for label, model in (("processes", Process), ("materials", Material), ("certifications", CertificationType)):
         for item in model.objects.filter(is_active=True).order_by("code"):
-            codes.append([label, item.code, item.name_id, item.name_en, item.synonyms])
-    for kbli in Kbli.objects.order_by("code"):
-        codes.append(["kbli", kbli.code, kbli.title_id, kbli.title_en, ""])
-    for value, label in CompanyKind.choices:
-        codes.append(["kind", value, "", str(label), ""])
-    for value, label in BuyerType.choices:
-        codes.append(["buyer_type", value, "", str(label), ""])
-    for cell in codes[1]:
-        cell.font, cell.fill = bold, fill
-    for index, width in enumerate((16, 20, 50, 50, 40), start=1):
-        codes.column_dimensions[get_column_letter(index)].width = width
-    codes.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+            yield [label, item.code, item.name_id, item.name_en, item.synonyms]

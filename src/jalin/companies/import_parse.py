@@ -10,47 +10,26 @@ import threading
 
 from django.utils.translation import gettext_lazy as _
 
-from jalin.core.imports import CellError, ImportReport, text_cell
+from jalin.core.imports import CellError, ImportReport, flag_repeats, header_columns
 
 from .columns import BY_NAME, REQUIRED, match_header
 from .import_cells import Lookups, Row, cleaners, issue
 
+#: The file error when no row of the top ten names the columns.
+NO_HEADER = _("No header row found: the first row must name the columns, as in the template (nib, legal_name, …).")
+
 
 def parse_table(table, report: ImportReport, lookups: Lookups, progress=None) -> tuple[list[Row], dict[str, str]]:
-    header_at, mapping = _find_header(table.rows)
+    header_at, columns, found = header_columns(table, report, match_header, BY_NAME, NO_HEADER)
     if header_at is None:
-        report.error(
-            None,
-            "",
-            "",
-            _("No header row found: the first row must name the columns, as in the template (nib, legal_name, …)."),
-        )
         return [], {}
     clean = cleaners(lookups)
-    header = table.rows[header_at][1]
-    columns: dict[str, str] = {}
-    plan = []
-    for index, name in mapping.items():
-        title = text_cell(header[index])
-        if name is None or BY_NAME[name].export_only:
-            report.ignored_columns.append(title)
-        elif name in columns:
-            report.error(
-                None,
-                title,
-                "",
-                _("Columns %(first)s and %(second)s both mean %(field)s: keep one of them."),
-                first=columns[name],
-                second=title,
-                field=name,
-            )
-        else:
-            columns[name] = title
-            plan.append((index, title, _memoised(clean[name]) if name in REPEATING else clean[name]))
+    plan = [
+        (index, title, _memoised(clean[name]) if name in REPEATING else clean[name]) for index, title, name in found
+    ]
     for name in REQUIRED:
         if name not in columns:
             report.error(None, name, "", _("The required column %(column)s is missing."), column=name)
-    report.columns = {title: name for name, title in columns.items()}
     if report.file_errors:
         return [], columns
     data = table.rows[header_at + 1 :]
@@ -196,34 +175,9 @@ def _blank(cells) -> bool:
         return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _find_header(rows) -> tuple[int | None, dict[int, str | None]]:
-    """The first of the top ten rows that names at least two known columns (a title may stand above it)."""
-    for position, (_number, cells) in enumerate(rows[:10]):
-        mapping = {i: match_header(c) for i, c in enumerate(cells) if c is not None and text_cell(c)}
-        if sum(1 for name in mapping.values() if name) >= 2:
-            return position, mapping
-    return None, {}
-
-
 def check_duplicates(rows: list[Row], column: str) -> None:
-    seen: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.nib:
-            seen.setdefault(row.nib, []).append(row)
-    for nib, same in seen.items():
-        if len(same) > 1:
-            numbers = ", ".join(str(r.number) for r in same)
-            for row in same:
-                row.errors.append(
-                    issue(
-                        row.number,
-                        column,
-                        nib,
-                        _("NIB %(nib)s appears more than once in this file (rows %(rows)s)."),
-                        nib=nib,
-                        rows=numbers,
-                    )
-                )
+    message = _("NIB %(nib)s appears more than once in this file (rows %(rows)s).")
+    flag_repeats(rows, lambda row: row.nib, column, message, "nib", issue)
 
 
 def check_regions(rows: list[Row], actor, column: str) -> None:

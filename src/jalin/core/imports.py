@@ -21,7 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 # Reading files and cells lives in .tabular; importers use these names from here.
 from .tabular import MAX_UPLOAD_BYTES as MAX_UPLOAD_BYTES
@@ -228,6 +228,70 @@ class ImportReport:
                 yield f"{kind}: {where}{column}{value}: {issue.text}"
         if self.ignored_columns:
             yield gettext("Columns ignored: %(columns)s") % {"columns": ", ".join(self.ignored_columns)}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The header row and whole-file checks
+
+
+def find_header(rows, match_header: Callable) -> tuple[int | None, dict[int, str | None]]:
+    """The first of the top ten rows that names at least two known columns (a title may stand above it): its
+    position and each named cell's column (``match_header(cell)``, ``None`` for an unknown one)."""
+    for position, (_number, cells) in enumerate(rows[:10]):
+        mapping = {i: match_header(c) for i, c in enumerate(cells) if c is not None and text_cell(c)}
+        if sum(1 for name in mapping.values() if name) >= 2:
+            return position, mapping
+    return None, {}
+
+
+def header_columns(
+    table: Table, report: ImportReport, match_header: Callable, by_name: dict, no_header
+) -> tuple[int | None, dict[str, str], list[tuple[int, str, str]]]:
+    """Read the header row of ``table``: its position, the imported columns' titles in the file by column name,
+    and those columns as ``(cell index, title, name)``. Records in ``report`` the message ``no_header`` when
+    there is none, the columns not imported (unknown or export-only ones), a column named twice (a file
+    error), and which title is which column."""
+    header_at, mapping = find_header(table.rows, match_header)
+    if header_at is None:
+        report.error(None, "", "", no_header)
+        return None, {}, []
+    header = table.rows[header_at][1]
+    columns: dict[str, str] = {}
+    found = []
+    for index, name in mapping.items():
+        title = text_cell(header[index])
+        if name is None or by_name[name].export_only:
+            report.ignored_columns.append(title)
+        elif name in columns:
+            report.error(
+                None,
+                title,
+                "",
+                gettext_lazy("Columns %(first)s and %(second)s both mean %(field)s: keep one of them."),
+                first=columns[name],
+                second=title,
+                field=name,
+            )
+        else:
+            columns[name] = title
+            found.append((index, title, name))
+    report.columns = {title: name for name, title in columns.items()}
+    return header_at, columns, found
+
+
+def flag_repeats(rows, key: Callable, column: str, message, param: str, issue: Callable) -> None:
+    """Give every row whose ``key(row)`` another row of the file shares the error ``message`` (in ``column``),
+    with the key as ``param`` and the rows' numbers as ``rows``; ``issue`` makes the error."""
+    seen: dict[str, list] = {}
+    for row in rows:
+        value = key(row)
+        if value:
+            seen.setdefault(value, []).append(row)
+    for value, same in seen.items():
+        if len(same) > 1:
+            numbers = ", ".join(str(r.number) for r in same)
+            for row in same:
+                row.errors.append(issue(row.number, column, value, message, **{param: value, "rows": numbers}))
 
 
 def _display(value) -> str:

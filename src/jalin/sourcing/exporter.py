@@ -8,12 +8,11 @@ through :func:`jalin.core.spreadsheet.safe_cell`.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from django.utils import timezone
 
+from jalin.core import spreadsheet
 from jalin.core.permissions import annotate_can
 from jalin.core.spreadsheet import safe_cell
 
@@ -94,46 +93,13 @@ def rows(user, filters: NeedFilters, names: list[str]) -> Iterator[list]:
 def write_csv(out, user, filters: NeedFilters, progress=None) -> int:
     """CSV in UTF-8 with a byte-order mark (so Excel reads the accents) to the binary file ``out``."""
     names = header(user, filters)
-    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
-    writer = csv.writer(text)
-    writer.writerow(names)
-    count = 0
-    for count, cells in enumerate(rows(user, filters, names), start=1):
-        writer.writerow(cells)
-        if progress is not None:
-            progress.advance(count)
-    text.flush()
-    text.detach()  # leave ``out`` open for the caller
-    return count
+    return spreadsheet.write_csv(out, names, rows(user, filters, names), progress)
 
 
 def write_xlsx(out, user, filters: NeedFilters, progress=None) -> int:
     """XLSX in openpyxl's write-only mode: bold, frozen header; references and NIBs stored as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     names = header(user, filters)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("needs")
-    ws.freeze_panes = "A2"
-    for index, name in enumerate(names, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 14)
-    bold = Font(bold=True)
-    head = []
-    for name in names:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font = bold
-        head.append(cell)
-    ws.append(head)
-    count = 0
-    for count, cells in enumerate(rows(user, filters, names), start=1):
-        ws.append([None if v == "" else v for v in cells])
-        if progress is not None:
-            progress.advance(count)
-    wb.save(out)
-    return count
+    return spreadsheet.write_xlsx(out, "needs", names, rows(user, filters, names), WIDTHS, progress)
 
 
 def export_needs(out, *, fmt: str, user, params) -> int:
@@ -148,23 +114,15 @@ def export_needs(out, *, fmt: str, user, params) -> int:
 
 def template_csv() -> bytes:
     """Header row and one example row, UTF-8 with a byte-order mark."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([c.name for c in IMPORT_COLUMNS])
-    writer.writerow([safe_cell(c.example) for c in IMPORT_COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheet.template_csv(IMPORT_COLUMNS)
 
 
 def template_xlsx() -> bytes:
     """The template workbook: the data sheet (header, example row, lists for the coded columns, the reference and
     NIB as text), a guide to every column in Indonesian and English, and the code lists."""
     from django.utils import translation
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
-    from jalin.companies.models import CertificationType, Material, Process
+    from jalin.companies.exporter import taxonomy_codes
 
     lists = {
         "volume_unit": VolumeUnit.values,
@@ -173,65 +131,31 @@ def template_xlsx() -> bytes:
         "imported": ["ya", "tidak"],
         "hard_filter": ["ya", "tidak"],
     }
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="E7F2F4")
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "needs"
-    ws.append([c.name for c in IMPORT_COLUMNS])
-    ws.append([c.example or None for c in IMPORT_COLUMNS])
-    ws.freeze_panes = "A2"
-    for index, column in enumerate(IMPORT_COLUMNS, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = WIDTHS.get(column.name, 14)
-        cell = ws.cell(row=1, column=index)
-        cell.font, cell.fill = bold, fill
-        if column.name in ("reference", "buyer_nib", "hs_code"):
-            ws.column_dimensions[letter].number_format = "@"
-            ws.cell(row=2, column=index).number_format = "@"
-        if column.name in lists:
-            choices = ",".join(lists[column.name])
-            validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)
-            validation.error = choices
-            validation.showErrorMessage = True
-            ws.add_data_validation(validation)
-            validation.add(f"{letter}2:{letter}5000")
-
-    guide = wb.create_sheet("Petunjuk - Guide")
-    guide.append(["Kolom / Column", "Keterangan (Bahasa Indonesia)", "Description (English)", "Contoh / Example"])
+    choices = {name: (",".join(values), ",".join(values)) for name, values in lists.items()}
+    wb = spreadsheet.template_workbook(
+        "needs",
+        IMPORT_COLUMNS,
+        widths=WIDTHS,
+        text_columns=("reference", "buyer_nib", "hs_code"),
+        lists=choices,
+        list_rows=5000,
+    )
     with translation.override("en"):
-        for column in IMPORT_COLUMNS:
-            guide.append([column.name, column.help_id, str(column.help_en), column.example])
+        guide = [[column.name, column.help_id, str(column.help_en), column.example] for column in IMPORT_COLUMNS]
     guide.append([])
-    for line in (
-        "Satu baris = satu kebutuhan. Referensi menentukan: referensi yang sudah ada diperbarui, sel kosong menambah "
-        "kebutuhan baru. Sel kosong tidak menghapus data yang ada. Hapus baris contoh (baris 2) sebelum mengunggah.",
-        "One row = one need. The reference decides: an existing reference is updated, an empty one adds a new need. "
-        "An empty cell never erases stored data. Delete the example row (row 2) before uploading.",
-    ):
-        guide.append([line])
-    for index, width in enumerate((26, 60, 60, 28), start=1):
-        guide.column_dimensions[get_column_letter(index)].width = width
-    for cell in guide[1]:
-        cell.font, cell.fill = bold, fill
-    for line in guide.iter_rows(min_row=2):
-        for cell in line:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    guide.freeze_panes = "A2"
-
-    codes = wb.create_sheet("Kode - Codes")
-    codes.append(["Daftar / List", "Kode / Code", "Nama (Indonesia)", "Name (English)", "Sinonim / Synonyms"])
-    for label, model in (("processes", Process), ("materials", Material), ("certifications", CertificationType)):
-        for item in model.objects.filter(is_active=True).order_by("code"):
-            codes.append([label, item.code, item.name_id, item.name_en, item.synonyms])
-    for name, values in lists.items():
-        for value in values:
-            codes.append([name, value, "", "", ""])
-    for cell in codes[1]:
-        cell.font, cell.fill = bold, fill
-    for index, width in enumerate((16, 20, 40, 40, 40), start=1):
-        codes.column_dimensions[get_column_letter(index)].width = width
-    codes.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    guide += [
+        [line]
+        for line in (
+            "Satu baris = satu kebutuhan. Referensi menentukan: referensi yang sudah ada diperbarui, sel kosong "
+            "menambah kebutuhan baru. Sel kosong tidak menghapus data yang ada. Hapus baris contoh (baris 2) "
+            "sebelum mengunggah.",
+            "One row = one need. The reference decides: an existing reference is updated, an empty one adds a new "
+            "need. An empty cell never erases stored data. Delete the example row (row 2) before uploading.",
+        )
+    ]
+    head = ["Kolom / Column", "Keterangan (Bahasa Indonesia)", "Description (English)", "Contoh / Example"]
+    spreadsheet.add_sheet(wb, "Petunjuk - Guide", head, guide, widths=(26, 60, 60, 28), wrap=True)
+    codes = list(taxonomy_codes())
+    codes += [[name, value, "", "", ""] for name, values in lists.items() for value in values]
+    spreadsheet.add_sheet(wb, "Kode - Codes", spreadsheet.CODES_HEADER, codes, widths=(16, 20, 40, 40, 40))
+    return spreadsheet.workbook_bytes(wb)

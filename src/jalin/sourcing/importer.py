@@ -25,6 +25,8 @@ from jalin.core.imports import (
     ImportFileError,
     ImportReport,
     Issue,
+    flag_repeats,
+    header_columns,
     msgid,
     ranges,
     read_table,
@@ -41,6 +43,10 @@ from .models import Need, NeedStatus
 
 #: Service field → the column that carries it (for errors the services report by field).
 FIELD_COLUMNS = {"buyer": "buyer_nib", "reference": "reference"}
+
+
+#: The file error when no row of the top ten names the columns.
+NO_HEADER = _("No header row found: the first row must name the columns, as in the template (reference, title, …).")
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -111,39 +117,13 @@ def run_import(
 
 
 def _parse(table, report: ImportReport, lookups: Lookups) -> tuple[list[Row], dict[str, str]]:
-    header_at, mapping = _find_header(table.rows)
+    header_at, columns, found = header_columns(table, report, match_header, BY_NAME, NO_HEADER)
     if header_at is None:
-        report.error(
-            None,
-            "",
-            "",
-            _("No header row found: the first row must name the columns, as in the template (reference, title, …)."),
-        )
         return [], {}
     clean = cleaners(lookups)
-    header = table.rows[header_at][1]
-    columns: dict[str, str] = {}
-    plan = []
-    for index, name in mapping.items():
-        title = text_cell(header[index])
-        if name is None or BY_NAME[name].export_only:
-            report.ignored_columns.append(title)
-        elif name in columns:
-            report.error(
-                None,
-                title,
-                "",
-                _("Columns %(first)s and %(second)s both mean %(field)s: keep one of them."),
-                first=columns[name],
-                second=title,
-                field=name,
-            )
-        else:
-            columns[name] = title
-            plan.append((index, title, clean[name]))
+    plan = [(index, title, clean[name]) for index, title, name in found]
     if "title" not in columns and "reference" not in columns:
         report.error(None, "title", "", _("The column title (or reference, to update needs) is missing."))
-    report.columns = {title: name for name, title in columns.items()}
     if report.file_errors:
         return [], columns
     rows = []
@@ -163,34 +143,9 @@ def _parse(table, report: ImportReport, lookups: Lookups) -> tuple[list[Row], di
     return rows, columns
 
 
-def _find_header(rows) -> tuple[int | None, dict[int, str | None]]:
-    """The first of the top ten rows that names at least two known columns (a title may stand above it)."""
-    for position, (_number, cells) in enumerate(rows[:10]):
-        mapping = {i: match_header(c) for i, c in enumerate(cells) if c is not None and text_cell(c)}
-        if sum(1 for name in mapping.values() if name) >= 2:
-            return position, mapping
-    return None, {}
-
-
 def _check_duplicates(rows: list[Row], column: str) -> None:
-    seen: dict[str, list[Row]] = {}
-    for row in rows:
-        if row.reference:
-            seen.setdefault(row.reference, []).append(row)
-    for reference, same in seen.items():
-        if len(same) > 1:
-            numbers = ", ".join(str(r.number) for r in same)
-            for row in same:
-                row.errors.append(
-                    issue(
-                        row.number,
-                        column,
-                        reference,
-                        _("Reference %(reference)s appears more than once in this file (rows %(rows)s)."),
-                        reference=reference,
-                        rows=numbers,
-                    )
-                )
+    message = _("Reference %(reference)s appears more than once in this file (rows %(rows)s).")
+    flag_repeats(rows, lambda row: row.reference, column, message, "reference", issue)
 
 
 class Writer:
