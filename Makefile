@@ -22,6 +22,7 @@ install: $(BIN)/python
 	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
 	npm ci --no-audit --no-fund --loglevel=error
 	@command -v msgfmt >/dev/null || (apt-get update -qq && apt-get install -y -qq gettext)
+	@ldconfig -p | grep -q libpangoft2-1.0 || (apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0)
 	if ls src/jalin/locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(BIN)/jalin compilemessages -v0; fi
 
 run: install

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "jalin.companies",
     "jalin.sourcing",
     "jalin.matching",
+    "jalin.events",
     "jalin.demo",
 ]
 

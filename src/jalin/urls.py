@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from jalin.accounts.api import OrganisationViewSet
 from jalin.companies.api import CertificationTypeViewSet, CompanyViewSet, MaterialViewSet, ProcessViewSet
+from jalin.events.api import EventViewSet, MeetingRequestViewSet, MeetingViewSet, ParticipantViewSet
 from jalin.matching.api import CandidateViewSet
 from jalin.regions.api import RegionViewSet
 from jalin.sourcing.api import NeedViewSet
@@ -17,6 +18,10 @@ router.register("materials", MaterialViewSet)
 router.register("certification-types", CertificationTypeViewSet)
 router.register("needs", NeedViewSet)
 router.register("candidates", CandidateViewSet)
+router.register("events", EventViewSet)
+router.register("event-participants", ParticipantViewSet)
+router.register("meeting-requests", MeetingRequestViewSet)
+router.register("meetings", MeetingViewSet)
 
 urlpatterns = [
     path("", include("jalin.core.urls")),
@@ -25,6 +30,7 @@ urlpatterns = [
     path("companies/", include("jalin.companies.urls")),
     path("needs/", include("jalin.sourcing.urls")),
     path("matching/", include("jalin.matching.urls")),
+    path("events/", include("jalin.events.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

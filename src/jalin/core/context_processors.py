@@ -38,6 +38,12 @@ NAVIGATION: list[NavItem] = [
         lambda user: user.role == "ikm",
     ),
     NavItem(
+        "events:list",
+        _("Business meetings"),
+        _("Temu bisnis: invitations, meeting requests, the schedule, agendas, the day itself and outcomes."),
+        "events",
+    ),
+    NavItem(
         "accounts:organisations",
         _("Organisations"),
         _("Ministry, regional offices, buyers, IKM and assessors taking part."),

@@ -94,6 +94,7 @@ USERS: list[DemoUser] = [
 #: in place. Each is idempotent.
 EXTENSIONS: list[str] = [
     "jalin.sourcing.demo.load_demo_needs",
+    "jalin.events.demo.load_demo_events",
 ]
 
 
