@@ -166,6 +166,58 @@ def test_a_needs_processes_are_inferred_from_its_text_when_it_lists_none():
     assert {m.parts["processes"] for m in neutral} == {ex.NEUTRAL}
 
 
+def test_a_process_the_need_names_is_its_route_and_another_route_keeps_part_of_the_text():
+    rows = [
+        row(1, "precision machined flanges", processes=frozenset({"turning", "milling"})),  # flange, not forged
+        row(2, "flange tempa, forging"),  # a forged flange
+        row(3, "flange"),  # a flange implies turning (as in process coverage): another route too
+    ]
+    index = MatchIndex.build(rows)
+    q = need("forged flange for LCGC car")
+    prep = index.prepare(q)
+    assert prep.need.route == ("forging",)
+    assert prep.need.processes == ("forging", "turning")  # named + implied by the flange
+    ranked = {m.company_id: m for m in index.rank(q, only("text"))}
+    plain = {m.company_id: m for m in MatchIndex.build(rows, route_factor=1.0).rank(q, only("text"))}
+    assert ranked[1].parts["text"] == pytest.approx(0.25 * plain[1].parts["text"], abs=1e-4)
+    assert ranked[3].parts["text"] == pytest.approx(0.25 * plain[3].parts["text"], abs=1e-4)
+    assert index.rank(q)[0].company_id == 2
+    assert "No forging" in {g.en for g in ranked[1].gaps}
+    assert "Tidak ada tempa" in {g.id for g in ranked[1].gaps}
+    # a need with structured processes still reports the process its words name
+    q2 = need("forged flange", processes=frozenset({"turning"}))
+    m1 = next(m for m in index.rank(q2) if m.company_id == 1)
+    assert "No forging" in {g.en for g in m1.gaps}
+    # the vectorised ranking and the scalar path agree
+    assert [(m.company_id, round(m.score, 6)) for m in index.rank(q, top_k=3)] == [
+        (m.company_id, round(m.score, 6)) for m in index.rank(q, top_k=3, prune=False)
+    ]
+    opportunity = dict(index.rank_needs(rows[0], [q]))[1]
+    assert opportunity.score == pytest.approx(next(m.score for m in index.rank(q) if m.company_id == 1), abs=1e-4)
+    assert index.prepare(need("flange")).need.route == ()
+    # a company that states no process at all is not known to be another route
+    rims = MatchIndex.build([row(1, "velg racing"), row(2, "velg, bubut")])
+    text = {m.company_id: m.parts["text"] for m in rims.rank(need("forged wheel rim"), only("text"))}
+    assert text[1] > 0.5 and text[2] < 0.5 * text[1]
+
+
+def test_a_part_named_after_for_is_what_the_part_is_for():
+    rows = [row(1, "per daun, pegas daun"), row(2, "u bolt, baut u")]
+    index = MatchIndex.build(rows)
+    q = need("U-bolt for leaf spring for pick-up truck")
+    prep = index.prepare(q)
+    assert prep.tokens["leaf-spring"] < prep.tokens["u-bolt"]
+    assert "spring-making" not in prep.need.processes  # the leaf spring's processes are not the need's
+    assert index.rank(q)[0].company_id == 2
+    # with no part before "for", the words after it are the part
+    assert (
+        index.prepare(need("for leaf spring")).tokens["leaf-spring"]
+        == index.prepare(need("leaf spring")).tokens["leaf-spring"]
+    )
+    off = MatchIndex.build(rows, purpose=False).prepare(q)
+    assert off.tokens["leaf-spring"] == off.tokens["u-bolt"]
+
+
 def test_material_fit():
     index = MatchIndex.build(
         [

@@ -5,7 +5,9 @@ the scalar reference used for the returned top-K (explanations are computed only
 :meth:`.index.MatchIndex.rank_needs`. Each part is in [0, 1]:
 
 ==============  ===================================================================================
-text            BM25 over concept tokens, divided by the best score for the need (see ``index``)
+text            BM25 over concept tokens, divided by the best score for the need (see ``index``); × the
+                need's ``route_factor`` for a company of another route (:func:`other_route`: the need
+                names a process, *forged* flange, and the company's processes include none of them)
 processes       share of the need's processes the company has (declared or said in its text); the
                 need's processes are inferred from its text when it lists none (muffler → pipe
                 bending + welding); none at all → NEUTRAL; company says nothing → UNKNOWN
@@ -124,6 +126,8 @@ class Need:
     concepts: tuple[str, ...]  # the need's lexicon concepts, most specific first (for "does not mention")
     capacity_unknown: float = UNKNOWN  # the capacity part of a company that does not state its capacity
     capacity_power: float = 1.0  # the capacity part is min(1, capacity / volume) ** capacity_power
+    route: tuple[str, ...] = ()  # processes the need's words name (forged, cor …): the route the buyer asks for
+    route_factor: float = 1.0  # text part kept by a company whose known processes include none of ``route``
 
 
 @dataclass(frozen=True)
@@ -195,8 +199,16 @@ def readiness_part(company: Company) -> float:
     return 0.5 * float(company.verified) + 0.005 * min(100, max(0, company.completeness))
 
 
+def other_route(need: Need, company: Company) -> bool:
+    """The need names a process (*forged* flange) and the company states processes, none of them that one."""
+    has = company.processes | company.processes_text
+    return bool(need.route) and bool(has) and not has.intersection(need.route)
+
+
 def parts(need: Need, company: Company, text: float) -> tuple[dict[str, float], bool]:
     certs, hard_missing = certification_part(need, company)
+    if need.route_factor != 1.0 and other_route(need, company):
+        text *= need.route_factor
     return (
         {
             "text": text,
@@ -263,7 +275,7 @@ def explain(need: Need, company: Company, matched: Iterable[str]) -> tuple[tuple
         )
     _explain_codes(
         "process",
-        need.processes,
+        need.processes + tuple(c for c in need.route if c not in need.processes),  # "No forging" for a forged part
         company.processes | company.processes_text,
         PROCESS_NAMES,
         ("Punya proses ", "Has "),

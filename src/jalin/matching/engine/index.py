@@ -47,6 +47,12 @@ class MatchIndex(Scoring):
     need names four times outweighs the bracket it mentions once). ``capacity_power`` makes the capacity
     part convex and ``gate_floor`` gates the fit parts by the text part (see :mod:`.explain`).
 
+    The process a need names is its route (*forged* flange, *cor*, *bubut*): a company that states its
+    processes, none of them one the need names, makes the part another way (machined flanges) and keeps only
+    ``route_factor`` of its text part (:func:`.explain.other_route`). With ``purpose``, a part the need names
+    only after *for* / *untuk* (*U-bolt for leaf spring*) is what the part is for: it weighs as context, and
+    its processes are not inferred as the need's.
+
     Threads: :meth:`rank` and :meth:`rank_needs` may run in several threads at once (each thread has its own
     work arrays, about 31 bytes per company); :meth:`upsert`, :meth:`remove` and :meth:`compact` change the
     arrays in place and must not overlap anything else — the caller serialises them (e.g. a readers-writer
@@ -65,10 +71,13 @@ class MatchIndex(Scoring):
         query_tf: float = 3.0,
         capacity_power: float = 3.0,
         gate_floor: float = 0.3,
+        route_factor: float = 0.25,
+        purpose: bool = True,
         merge_fraction: float = 0.01,
         merge_min: int = 1000,
     ) -> None:
         self.query_tf, self.capacity_power, self.gate_floor = query_tf, capacity_power, gate_floor
+        self.route_factor, self.purpose = route_factor, purpose
         self.analyzer = analyzer or Analyzer()
         self.term_weights = {**TERM_WEIGHTS, **(term_weights or {})}
         self.text_floor, self.text_saturation = text_floor, text_saturation

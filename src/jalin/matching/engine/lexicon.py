@@ -230,7 +230,9 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
     ("truck-body", "id", "bak truk, karoseri, bak pick up, bodi karoseri"),
     ("truck-body", "en", "truck body, truck bodies, cargo box, cargo body, dump body, truck cargo body, deck body"),
     ("seat", "id", "jok"),
-    ("seat", "en", "seat, seats, seat frame"),
+    ("seat", "en", "seat, seats"),
+    ("frame", "en", "seat frame, seat frames"),  # a seat frame is a welded frame (rangka jok)
+    ("frame", "id", "rangka jok"),
     ("mirror", "slang", "spion, kaca spion"),
     ("mirror", "en", "mirror, mirrors, rear view mirror"),
     ("bracket", "slang", "bracket, braket, breket, dudukan, stay, braket lampu"),

@@ -17,7 +17,8 @@ import numpy as np
 
 from . import explain as ex
 from .columns import F32
-from .lexicon import CONTEXT_CONCEPTS
+from .lexicon import CONTEXT_CONCEPTS, PRODUCT_PROCESSES
+from .text import tokenise
 from .types import NeedQuery
 
 #: Query weight of a need's word by kind (see :class:`MatchIndex`).
@@ -49,13 +50,24 @@ class Prepared:
             else:
                 w = tw["part"]
             weights[token] = max(w, weights.get(token, 0.0))
+        # a part named only after "for" is what the part is for (U-bolt for leaf spring): weighs as context
+        purpose = _purpose_only(index.analyzer, query.text, procs | materials) if index.purpose else frozenset()
+        for token in purpose:
+            if token in weights:
+                weights[token] = min(weights[token], tw["context"])
         k3 = index.query_tf
         if k3:
             weights = {t: w * counts[t] * (k3 + 1) / (counts[t] + k3) for t, w in weights.items()}
         self.tokens = {t: w for t, w in weights.items() if w > 0}
         order = [t for t in dict.fromkeys(an.tokens) if t in an.concepts and t not in CONTEXT_CONCEPTS]
         self.concepts = tuple(t for t in order if t not in procs and t not in materials) or tuple(order)
-        processes = tuple(sorted(query.processes)) or tuple(sorted(an.processes))
+        named = an.concepts & procs  # the processes the need's words name (forged, cor, bubut …): its route
+        if query.processes:
+            processes = tuple(sorted(query.processes))
+        elif purpose:  # not the processes of what the part is for
+            processes = tuple(sorted(_implied(an.concepts - purpose, named)))
+        else:
+            processes = tuple(sorted(an.processes))
         materials_ = tuple(sorted(query.materials)) or tuple(sorted(an.materials))
         self.need = ex.Need(
             processes=processes,
@@ -71,7 +83,35 @@ class Prepared:
             concepts=self.concepts,
             capacity_unknown=index.capacity_prior(query.monthly_volume),
             capacity_power=index.capacity_power,
+            route=tuple(sorted(named)),
+            route_factor=index.route_factor if named else 1.0,
         )
+
+
+_PURPOSE = frozenset({"for", "untuk", "utk", "buat"})
+
+
+def _purpose_only(analyzer, text: str, codes: frozenset[str]) -> frozenset[str]:
+    """Part concepts a need names only after *for* / *untuk* in a clause (*U-bolt for leaf spring*): what the
+    part is for, not the part. Empty when the need names no part before such a word."""
+    heads, tails = [], []
+    for words in tokenise(text):
+        cut = next((i for i, word in enumerate(words) if word in _PURPOSE), len(words))
+        heads.append(" ".join(words[:cut]))
+        tails.append(" ".join(words[cut + 1 :]))
+    head = analyzer.analyse(", ".join(h for h in heads if h)).concepts
+    if not head - codes - CONTEXT_CONCEPTS:
+        return frozenset()
+    tail = analyzer.analyse(", ".join(t for t in tails if t)).concepts
+    return frozenset(tail - head - codes - CONTEXT_CONCEPTS)
+
+
+def _implied(concepts: frozenset[str], named: frozenset[str]) -> frozenset[str]:
+    """The processes named plus those the products among ``concepts`` imply (as :meth:`.text.Analyzer.analyse`)."""
+    out = set(named)
+    for concept in concepts:
+        out.update(PRODUCT_PROCESSES.get(concept, ()))
+    return frozenset(out)
 
 
 class Scratch:
@@ -165,6 +205,23 @@ class Scoring:
         s.score[:n] += tmp
         return 0.0
 
+    def _route(self, need: ex.Need, score: np.ndarray, s: Scratch, n: int) -> None:
+        """Multiplies the text part of a company of another route (:func:`.explain.other_route`: it states its
+        processes and none is one the need names) by ``need.route_factor``."""
+        bits = self.cols.proc
+        q = self.cols.processes.mask(need.route, bits.shape[1])
+        other = s.b[:n]
+        if bits.shape[1] == 1:
+            np.bitwise_and(bits[:n, 0], q[0], out=s.u64[:n])
+            np.equal(s.u64[:n], 0, out=other)
+        else:
+            np.logical_not((bits[:n] & q).any(axis=1), out=other)
+        tmp = s.f1[:n]
+        other &= self.cols.proc_unk[:n] == 0
+        np.multiply(other, F32(need.route_factor - 1.0), out=tmp)
+        tmp += F32(1)
+        score *= tmp
+
     def _relevance(self, prep: Prepared, w: Mapping[str, float]):
         """The cheap parts of every slot, vectorised in this thread's work arrays: text, process and material
         coverage, readiness and the constants of what the need does not ask; −4 for a non-candidate and −8 for
@@ -181,6 +238,8 @@ class Scoring:
         denom = max(self.text_saturation * top, self.text_floor * total_idf)
         np.multiply(raw, F32(1.0 / denom if denom > 0 else 0.0), out=score)
         np.minimum(score, F32(1), out=score)
+        if need.route_factor != 1.0 and need.route:
+            self._route(need, score, s, n)
         gate = s.f3[:n]  # the share of the fit parts each slot gets (ex.fit_gate), read again by _rest
         floor = self.gate_floor
         np.multiply(score, F32((1 - floor) / ex.GATE_KNEE), out=gate)
