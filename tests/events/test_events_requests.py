@@ -131,3 +131,23 @@ def test_request_from_candidate(people, client_for):
     request = MeetingRequest.objects.get(candidate=candidate)
     assert request.requester == world.buyer and request.priority == Priority.MUST
     assert Meeting.objects.count() == 0
+
+
+def test_candidates_page_offers_a_meeting_at_open_events_of_the_buyer(client_for, people):
+    """From the need's candidates (matching), the buyer asks a shortlisted IKM to meet at an open event."""
+    from jalin.matching.models import Candidate, CandidateStatus
+    from jalin.sourcing.models import Need
+
+    world = make_world(people)
+    need = Need.objects.create(buyer=world.buyer.company, reference="N-EV-2", title="Knalpot", status="open")
+    candidate = Candidate.objects.create(need=need, company=world.other.company, status=CandidateStatus.SHORTLISTED)
+    MeetingRequest.objects.filter(pk=world.other_request.pk).delete()
+    client = client_for(people["buyer"])
+    page = client.get(f"/matching/needs/{need.pk}/candidates/").content.decode()
+    action = f"/events/{world.event.pk}/requests/from-candidate/{candidate.pk}/"
+    assert f"Ask to meet at {world.event.reference}" in page and action in page
+    client.post(action, {"next": f"/matching/needs/{need.pk}/candidates/"})
+    request = MeetingRequest.objects.get(requester=world.buyer, recipient=world.other)
+    assert request.candidate == candidate
+    # An IKM never sees the button (it does not see the candidates page at all).
+    assert client_for(people["owner"]).get(f"/matching/needs/{need.pk}/candidates/").status_code in (403, 404)

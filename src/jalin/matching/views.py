@@ -3,6 +3,7 @@ lexicon and the weights. Every read goes through ``restrict``; every write throu
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
@@ -86,6 +87,22 @@ def funnel(candidates) -> list[dict]:
 # ------------------------------------------------------------------------------------ a need's candidates
 
 
+def meeting_events(user, need) -> list:
+    """Business-meeting events open for requests in which the need's buyer takes part (the events app comes
+    later in the pipeline; matching does not import it)."""
+    if not apps.is_installed("jalin.events"):
+        return []
+    event_model = apps.get_model("events", "Event")
+    return list(
+        event_model.objects.restrict(user, "view")
+        .filter(
+            status="open", participants__company_id=need.buyer_id, participants__status__in=["invited", "registered"]
+        )
+        .distinct()
+        .order_by("starts_on")[:3]
+    )
+
+
 class NeedCandidatesView(LoginRequiredMixin, View):
     """The ranked candidates of one need: for its buyer and for officers (a regional officer sees the
     candidates of its region). Buyers see the candidates' public profiles only."""
@@ -136,6 +153,7 @@ class NeedCandidatesView(LoginRequiredMixin, View):
             "is_buyer": services.is_buyer_of(user, need),
             "next": request.get_full_path(),
         }
+        context["meeting_events"] = meeting_events(user, need) if (can_decide or user.is_officer) else []
         if user.is_officer:
             context.update(self._nomination(request, need))
         return render(request, "matching/need_candidates.html", context)
