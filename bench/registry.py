@@ -67,6 +67,10 @@ SEARCHES = [
     ("tangki", ("sheet-metal", "welding")),
 ]
 PROVINCES = ("33", "35", "32", "36")  # Jawa Tengah, Jawa Timur, Jawa Barat, Banten: the clusters' provinces
+#: ``--filters material-certification``: a common material and a certification (valid today) instead.
+MATERIALS = ("carbon-steel", "sheet-steel", "aluminium", "cast-iron", "rubber", "plastic")
+CERTIFICATIONS = ("iso-9001", "sni")
+FILTER_SETS = ("process-region", "material-certification", "mixed")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -168,12 +172,18 @@ def bench_user() -> tuple[str, str, str]:
     return email, password, token.key
 
 
-def make_queries(count: int, seed: int) -> list[dict[str, str]]:
+def make_queries(count: int, seed: int, filters: str = "process-region") -> list[dict[str, str]]:
+    """``count`` searches with two filters each: process + province (the default), material + certification,
+    or both kinds alternating (``mixed``)."""
     rng = random.Random(seed)
+    other = random.Random(seed + 1)  # the second kind draws apart, so the default's queries stay as they were
     queries = []
-    for _ in range(count):
+    for n in range(count):
         word, processes = rng.choice(SEARCHES)
-        queries.append({"q": word, "process": rng.choice(processes), "region": rng.choice(PROVINCES)})
+        query = {"q": word, "process": rng.choice(processes), "region": rng.choice(PROVINCES)}
+        if filters == "material-certification" or (filters == "mixed" and n % 2):
+            query = {"q": word, "material": other.choice(MATERIALS), "certification": other.choice(CERTIFICATIONS)}
+        queries.append(query)
     return queries
 
 
@@ -194,14 +204,16 @@ def time_naive_query(query: dict[str, str]) -> float:
     from django.db.models import Q
 
     from jalin.companies.models import Company
+    from jalin.companies.queries import valid_certification
 
     word = query["q"]
     started = time.perf_counter()
-    qs = Company.objects.filter(
-        Q(legal_name__icontains=word) | Q(products__icontains=word),
-        processes__code=query["process"],
-        region__parent__code=query["region"],
-    ).order_by("legal_name")
+    qs = Company.objects.filter(Q(legal_name__icontains=word) | Q(products__icontains=word))
+    if "process" in query:
+        qs = qs.filter(processes__code=query["process"], region__parent__code=query["region"])
+    else:
+        qs = qs.filter(materials__code=query["material"]).filter(valid_certification(query["certification"]))
+    qs = qs.order_by("legal_name")
     list(qs[:PAGE])
     qs.count()
     return (time.perf_counter() - started) * 1000
@@ -211,8 +223,14 @@ def explain(user, query: dict[str, str]) -> str:
     from jalin.companies.queries import CompanyFilters, company_list
 
     qs = company_list(user, CompanyFilters.from_params(query))
+    from jalin.core.pagination import DEFAULT_COUNT_CAP
+
+    ids = qs.order_by().values_list("pk", flat=True)[: DEFAULT_COUNT_CAP + 1].explain(analyze=True, buffers=True)
     page = qs[:PAGE].explain(analyze=True, buffers=True)
-    return f"-- {query}: page of {PAGE}\n{page}\n-- count\n{_explain_count(qs)}"
+    return (
+        f"-- {query}: the ids the pages count (up to {DEFAULT_COUNT_CAP + 1})\n{ids}\n"
+        f"-- the first page by the filters (what a capped result reads)\n{page}\n-- exact count\n{_explain_count(qs)}"
+    )
 
 
 def _explain_count(qs) -> str:
@@ -330,6 +348,7 @@ def main() -> None:
     parser.add_argument("--db-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--seed", type=int, default=2019)
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of Jalin's query")
+    parser.add_argument("--filters", choices=FILTER_SETS, default=FILTER_SETS[0], help="the two filters of each query")
     args = parser.parse_args()
 
     ensure_database(args.db_url)
@@ -345,11 +364,16 @@ def main() -> None:
     total = Company.objects.count()
     email, password, token = bench_user()
     user = User.objects.get(email=email)
-    queries = make_queries(args.requests, args.seed)
-    print(f"{total:,} companies in {connection.vendor} ({args.db_url.rsplit('/', 1)[-1]}); {len(queries)} queries")
+    queries = make_queries(args.requests, args.seed, args.filters)
+    print(
+        f"{total:,} companies in {connection.vendor} ({args.db_url.rsplit('/', 1)[-1]}); {len(queries)} queries,"
+        f" search + {args.filters}"
+    )
 
     if args.explain:
         print(explain(user, {"q": "knalpot", "process": "pipe-bending", "region": "33"}))
+        print(explain(user, {"q": "cor", "process": "casting", "region": "33"}))
+        print(explain(user, {"q": "cor", "material": "cast-iron", "certification": "iso-9001"}))
 
     for query in queries[:5]:  # warm the database cache as the server's warm-up does
         time_jalin_query(user, query)
@@ -382,6 +406,7 @@ def main() -> None:
     result = {
         "companies": total,
         "requests": len(queries),
+        "filters": args.filters,
         "list_p50_ms": http_results["list"].get("p50"),
         "list_p95_ms": p95("list"),
         "api_p50_ms": http_results["api"].get("p50"),

@@ -33,6 +33,7 @@ DERIVED = (
     "enterprise_class_rule",
     "completeness",
     "search_text",
+    "filter_tokens",
 )
 OFFICERS = {"officer", "regional", "regional_other"}
 SIGNED_IN = {"officer", "regional", "regional_other", "owner", "colleague", "outsider", "buyer", "assessor"}

@@ -26,6 +26,7 @@ class Plan:
     updates: list = field(default_factory=list)  # (company, before, after, changed fields)
     cert_creates: list = field(default_factory=list)
     cert_updates: list = field(default_factory=list)  # (certification, before)
+    refreshes: list = field(default_factory=list)  # (company, derived fields the change log omits)
 
 
 class Snapshot:

@@ -235,7 +235,7 @@ def _plan_create(row: Row, plan: Plan, ctx: Context) -> None:
     company = ctx.factory(row.values)
     m2m = {name: row.m2m.get(name, []) for name in M2M}
     certs = [ctx.factory.certification(company, t, u) for t, u in row.certs]
-    derive(company, _related(ctx, m2m, certifications=bool(certs)))
+    derive(company, _related(ctx, m2m, certifications=bool(certs), certification_types=[t for t, _u in row.certs]))
     plan.creates.append((company, m2m))
     plan.cert_creates += certs
 
@@ -245,6 +245,7 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
     current = {name: sorted(stored.m2m[name].get(company.pk, [])) for name in M2M}
     company.region = ctx.lookups.regions.by_id[company.region_id]  # search_text reads its name
     before = ctx.snapshot(company, current)
+    hidden_before = (company.search_text, company.filter_tokens)  # derived, and not in the change log
     for name, value in row.values.items():
         setattr(company, name, value)
     m2m = {name: row.m2m.get(name) or current[name] for name in M2M}
@@ -267,12 +268,20 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
             product_items=stored.products.get(company.pk, []),
             machines=company.pk in stored.machines,
             certifications=bool(existing_certs) or cert_changes > 0,
+            certification_types=[*existing_certs, *(t for t, _u in row.certs if t not in existing_certs)],
         ),
     )
     after = ctx.snapshot(company, m2m)
     changed = {k for k, v in after.items() if before.get(k) != v}
+    hidden = {
+        name
+        for name, old in zip(("search_text", "filter_tokens"), hidden_before, strict=True)
+        if getattr(company, name) != old
+    }
     if changed:
-        plan.updates.append((company, before, after, changed))
+        plan.updates.append((company, before, after, changed | hidden))
+    elif hidden:  # e.g. a new certification: the row's tokens change, nothing the change log shows
+        plan.refreshes.append((company, hidden))
     return bool(changed) or cert_changes > 0
 
 
@@ -289,6 +298,9 @@ def _write(plan: Plan, ctx: Context) -> None:
             company.updated = ctx.now
         Company.objects.bulk_update([u[0] for u in plan.updates], sorted(fields | {"updated"}))
         changes += [ctx.change(ChangeAction.UPDATE, c, b, a) for c, b, a, _changed in plan.updates]
+    if plan.refreshes:
+        fields = set().union(*(hidden for _c, hidden in plan.refreshes))
+        Company.objects.bulk_update([c for c, _hidden in plan.refreshes], sorted(fields))
     for name in M2M:
         through, source, target = through_model(name)
         replaced = [(c, a[name]) for c, _b, a, changed in plan.updates if name in changed]

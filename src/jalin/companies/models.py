@@ -177,9 +177,13 @@ class Company(TimeStampedModel):
     completeness = models.PositiveSmallIntegerField(_("profile completeness (%)"), default=0, db_index=True)
     # Denormalised text for search: names, products, HS codes, process and material names (both languages).
     search_text = models.TextField(_("search text"), blank=True, editable=False)
+    # Denormalised filter tokens (region, province, processes, materials, certification types by id; see
+    # companies.search.filter_tokens): on PostgreSQL they are part of the GIN-indexed search vector, so one
+    # index lookup answers a search with its filters.
+    filter_tokens = models.TextField(_("filter tokens"), blank=True, editable=False)
 
     private_fields = ("npwp", "phone", "email", "turnover", "business_capital", "contact_name")
-    changelog_exclude = ("search_text",)
+    changelog_exclude = ("search_text", "filter_tokens")
     access_policy = AccessPolicy(
         rules={
             "view": {

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 
 from jalin.regions.models import Region
 
-from .models import Certification, Company, CompanyKind, SizeClass, Verification
+from . import search
+from .models import Certification, CertificationType, Company, CompanyKind, Material, Process, SizeClass, Verification
 
 SORTS = {
     "name": "legal_name",
@@ -82,20 +84,64 @@ def valid_certification(code: str) -> Exists:
     )
 
 
-def company_list(user, filters: CompanyFilters) -> QuerySet[Company]:
+def filter_tokens(filters: CompanyFilters) -> list[str] | None:
+    """The filter tokens (``companies.search``) that stand for the process, material, region and
+    certification filters, read in one query; ``None`` when a code names nothing (no company matches).
+
+    The certification token says "holds one of this type": the validity is still checked relationally."""
+    wanted = []  # (token maker, model, lookup, code)
+    if filters.process:
+        wanted.append((search.process_token, Process, "code", filters.process))
+    if filters.material:
+        wanted.append((search.material_token, Material, "code", filters.material))
+    if filters.certification:
+        wanted.append((search.certification_token, CertificationType, "code", filters.certification))
+    if filters.region:
+        if "." in filters.region:
+            wanted.append((search.region_token, Region, "code", filters.region))
+        else:
+            wanted.append((search.province_token, Region, "code", filters.region))
+    if not wanted:
+        return []
+    parts = [
+        model.objects.filter(**{lookup: code}).annotate(slot=Value(n)).values_list("slot", "pk")
+        for n, (_token, model, lookup, code) in enumerate(wanted)
+    ]
+    found = dict(parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0])
+    if len(found) < len(wanted):
+        return None
+    return [token(found[n]) for n, (token, *_rest) in enumerate(wanted)]
+
+
+def use_filter_tokens() -> bool:
+    """Whether the list answers its process, material, region and certification filters through the filter
+    tokens of the search vector (PostgreSQL) or relationally (elsewhere: the same rows)."""
+    return connection.vendor == "postgresql"
+
+
+def company_list(user, filters: CompanyFilters, *, tokens: bool | None = None) -> QuerySet[Company]:
+    """The companies ``user`` may see that pass ``filters``, sorted. ``tokens`` forces the filter path
+    (default: :func:`use_filter_tokens`); both give the same rows."""
     qs = Company.objects.restrict(user, "view")
     if filters.q:
         qs = qs.filter(search_text__companyfts=filters.q)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
-    if filters.process:
-        qs = qs.filter(processes__code=filters.process)
-    if filters.material:
-        qs = qs.filter(materials__code=filters.material)
+    if tokens if tokens is not None else use_filter_tokens():
+        wanted = filter_tokens(filters)
+        if wanted is None:
+            qs = qs.none()
+        elif wanted:
+            qs = qs.filter(search_text__companytokens=wanted)
+    else:
+        if filters.process:
+            qs = qs.filter(processes__code=filters.process)
+        if filters.material:
+            qs = qs.filter(materials__code=filters.material)
+        if filters.region:
+            qs = qs.filter(region_q(filters.region))
     if filters.certification:
         qs = qs.filter(valid_certification(filters.certification))
-    if filters.region:
-        qs = qs.filter(region_q(filters.region))
     if filters.size:
         qs = qs.filter(industry_class=filters.size)
     if filters.verified:

@@ -75,3 +75,78 @@ class CompanyFullText(FullText):
             return "TRUE", []
         column = f"{compiler.quote_name_unless_alias(lhs.alias)}.{connection.ops.quote_name(VECTOR_COLUMN)}"
         return f"{column} @@ to_tsquery('simple'::regconfig, %s)", [tsquery(words)]
+
+
+# --- filter tokens ------------------------------------------------------------------------------------------
+#
+# On PostgreSQL the stored ``search_vector`` also holds a company's filter tokens (migration 0005): its
+# regency and province, processes, materials and certification types, by id (ids never change, codes may).
+# They begin with "=", which no search word can (``terms()`` keeps letters and digits), so a prefix search
+# never matches one. ``Company.filter_tokens`` holds them as text (derived like ``search_text``); the
+# relational filters of ``companies.queries`` stay the meaning, and the tokens answer them on PostgreSQL.
+
+
+def region_token(region_id: int) -> str:
+    return f"=r{region_id}"
+
+
+def province_token(province_id: int) -> str:
+    return f"=pr{province_id}"
+
+
+def process_token(process_id: int) -> str:
+    return f"=p{process_id}"
+
+
+def material_token(material_id: int) -> str:
+    return f"=m{material_id}"
+
+
+def certification_token(type_id: int) -> str:
+    """The company holds a certification of this type, valid or not (validity is checked relationally)."""
+    return f"=c{type_id}"
+
+
+def filter_tokens(
+    *,
+    region_id: int | None,
+    province_id: int | None,
+    process_ids=(),
+    material_ids=(),
+    certification_type_ids=(),
+) -> str:
+    """The value of ``Company.filter_tokens``: the tokens, sorted and space-separated."""
+    tokens = {process_token(i) for i in process_ids}
+    tokens.update(material_token(i) for i in material_ids)
+    tokens.update(certification_token(i) for i in certification_type_ids)
+    if region_id is not None:
+        tokens.add(region_token(region_id))
+    if province_id is not None:
+        tokens.add(province_token(province_id))
+    return " ".join(sorted(tokens))
+
+
+@TextField.register_lookup
+class CompanyTokens(Lookup):
+    """``search_text__companytokens=["=p3", "=r12"]``: the company has every token, through the GIN index of
+    ``search_vector`` (PostgreSQL only: elsewhere the caller filters relationally)."""
+
+    lookup_name = "companytokens"
+    prepare_rhs = False
+    can_use_none_as_rhs = False
+
+    def as_sql(self, compiler, connection):
+        raise NotImplementedError("filter tokens are searched on PostgreSQL only")
+
+    def as_postgresql(self, compiler, connection):
+        from .models import Company
+
+        lhs = self.lhs
+        if not (isinstance(lhs, Col) and lhs.target is Company._meta.get_field("search_text")):
+            raise NotImplementedError("filter tokens are stored for Company.search_text only")
+        tokens = list(self.rhs)
+        if not tokens:
+            return "TRUE", []
+        column = f"{compiler.quote_name_unless_alias(lhs.alias)}.{connection.ops.quote_name(VECTOR_COLUMN)}"
+        query = " & ".join("'" + t.replace("\\", "\\\\").replace("'", "''") + "'" for t in tokens)
+        return f"{column} @@ %s::tsquery", [query]

@@ -15,6 +15,7 @@ from jalin.core.services import create_object, delete_object, ensure_can, log_ch
 
 from .classification import enterprise_class, industry_class
 from .models import Certification, Company, CompanyKind, Machine, Material, Plant, Process, Product, Verification
+from .search import filter_tokens
 
 #: What a complete profile has, with its weight and the advice shown when it is missing.
 COMPLETENESS: list[tuple[str, int, object]] = [
@@ -47,6 +48,7 @@ class Related:
     product_items: Sequence[Product] = ()
     machines: bool = False
     certifications: bool = False
+    certification_types: Sequence[int] = ()  # the certifications' type ids, for the filter tokens
 
 
 def _present(company: Company, related: Related | None = None) -> dict[str, bool]:
@@ -89,31 +91,62 @@ def completeness(company: Company, related: Related | None = None) -> tuple[int,
     return _score(present), [str(advice) for _, _, advice in missing]
 
 
-def search_text(company: Company, related: Related | None = None) -> str:
+def _taxonomies(company: Company, related: Related | None) -> tuple[Sequence[Process], Sequence[Material]]:
+    if related is not None:
+        return related.processes, related.materials
+    if company.pk is not None:
+        return list(company.processes.all()), list(company.materials.all())
+    return (), ()
+
+
+def search_text(company: Company, related: Related | None = None, taxonomies=None) -> str:
     parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
     if company.region_id:
         parts.append(company.region.name)
+    processes, materials = taxonomies if taxonomies is not None else _taxonomies(company, related)
     if related is not None:
-        taxonomies, products = (*related.processes, *related.materials), related.product_items
+        products = related.product_items
     elif company.pk is not None:
-        taxonomies, products = (*company.processes.all(), *company.materials.all()), company.product_items.all()
+        products = company.product_items.all()
     else:
-        taxonomies, products = (), ()
-    for taxonomy in taxonomies:
+        products = ()
+    for taxonomy in (*processes, *materials):
         parts += [taxonomy.name_id, taxonomy.name_en, taxonomy.synonyms]
     for product in products:
         parts += [product.name, product.hs_code, product.description]
     return " ".join(p for p in parts if p).replace(",", " ")
 
 
+def company_filter_tokens(company: Company, related: Related | None = None, taxonomies=None) -> str:
+    """``Company.filter_tokens`` (see ``companies.search``): region, province, processes, materials and the
+    types of its certifications, by id."""
+    processes, materials = taxonomies if taxonomies is not None else _taxonomies(company, related)
+    if related is not None:
+        types = related.certification_types
+    elif company.pk is not None:
+        types = company.certifications.values_list("certification_type_id", flat=True)
+    else:
+        types = ()
+    return filter_tokens(
+        region_id=company.region_id,
+        province_id=company.region.parent_id if company.region_id else None,
+        process_ids=[p.pk for p in processes],
+        material_ids=[m.pk for m in materials],
+        certification_type_ids=types,
+    )
+
+
 def derive(company: Company, related: Related | None = None) -> None:
-    """Set the fields computed from others: size classes with their rules, completeness, search text."""
+    """Set the fields computed from others: size classes with their rules, completeness, search text and
+    filter tokens."""
     ic = industry_class(company.workforce, company.investment)
     ec = enterprise_class(company.business_capital, company.turnover)
     company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
     company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
     company.completeness = _score(_present(company, related))
-    company.search_text = search_text(company, related)
+    taxonomies = _taxonomies(company, related)  # read once for both
+    company.search_text = search_text(company, related, taxonomies)
+    company.filter_tokens = company_filter_tokens(company, related, taxonomies)
 
 
 def _refresh(company: Company) -> None:
@@ -125,6 +158,7 @@ def _refresh(company: Company) -> None:
         enterprise_class_rule=company.enterprise_class_rule,
         completeness=company.completeness,
         search_text=company.search_text,
+        filter_tokens=company.filter_tokens,
         updated=timezone.now(),  # update() skips auto_now: child-row edits must reach the matching index
     )
 

@@ -38,6 +38,7 @@ from jalin.companies.models import (
     Product,
     Verification,
 )
+from jalin.companies.search import filter_tokens
 from jalin.companies.services import COMPLETENESS
 from jalin.regions.models import Region
 
@@ -77,7 +78,7 @@ class Context:
             return {code: TaxonomyInfo(pk, rank, (a, b, c)) for rank, (code, pk, a, b, c) in enumerate(rows)}
 
         regions = {
-            r.code: RegionInfo(r.pk, r.name, float(r.latitude), float(r.longitude))
+            r.code: RegionInfo(r.pk, r.name, float(r.latitude), float(r.longitude), r.parent_id)
             for r in Region.objects.filter(code__in=[c.code for c in CLUSTERS])
         }
         missing = {c.code for c in CLUSTERS} - set(regions)
@@ -102,8 +103,9 @@ _COMPLETENESS_TOTAL = sum(weight for _, weight, _ in COMPLETENESS)
 def derived_fields(company: GeneratedCompany, ctx: Context) -> dict:
     """The fields ``companies.services.derive()`` computes, from plain values and without a query.
 
-    Mirrors ``services._present``, ``completeness`` and ``search_text`` (the weights are read from
-    ``services.COMPLETENESS``); ``tests/test_demo_population.py`` compares both on saved rows.
+    Mirrors ``services._present``, ``completeness``, ``search_text`` and ``company_filter_tokens`` (the weights
+    are read from ``services.COMPLETENESS``); ``tests/test_demo_population.py`` and
+    ``tests/test_registry_filter_index.py`` compare both on saved rows.
     """
     ic = industry_class(company.workforce, company.investment)
     ec = enterprise_class(company.business_capital, company.turnover)
@@ -138,6 +140,14 @@ def derived_fields(company: GeneratedCompany, ctx: Context) -> dict:
             parts += info.words
     for name, hs_code, description in sorted(company.items):
         parts += [name, hs_code, description]
+    region = ctx.regions[company.region_code]
+    tokens = filter_tokens(
+        region_id=region.id,
+        province_id=region.parent_id,
+        process_ids=[ctx.processes[code].id for code in company.processes],
+        material_ids=[ctx.materials[code].id for code in company.materials],
+        certification_type_ids=[ctx.certification_types[cert[0]] for cert in company.certifications],
+    )
     return {
         "industry_class": ic.size or "",
         "industry_class_rule": ic.rule,
@@ -145,6 +155,7 @@ def derived_fields(company: GeneratedCompany, ctx: Context) -> dict:
         "enterprise_class_rule": ec.rule,
         "completeness": round(100 * score / _COMPLETENESS_TOTAL),
         "search_text": " ".join(p for p in parts if p).replace(",", " "),
+        "filter_tokens": tokens,
     }
 
 

@@ -100,6 +100,7 @@ class RegionInfo:
     name: str
     latitude: float
     longitude: float
+    parent_id: int | None = None  # the province (for the filter tokens)
 
 
 @dataclass
