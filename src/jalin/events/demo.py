@@ -651,6 +651,7 @@ INTEREST_OF = {"none": "low", "sample": "medium", "quotation": "medium", "mou": 
 @transaction.atomic
 def _build_2019(report) -> dict | str:
     from .planning import schedule_event
+    from .setup import expire_requests
 
     rng = random.Random(SEED)  # noqa: S311 - seeded demo data, not security
     story = {c.legal_name: c for c in Company.objects.filter(legal_name__in=[DHARMA, MADA, PATRIA, SADIYAH])}
@@ -799,7 +800,9 @@ def _build_2019(report) -> dict | str:
 
     Event.objects.filter(pk=event.pk).update(status=EventStatus.PUBLISHED)
     event.refresh_from_db()
-    run = schedule_event(event, actor=None, time_limit=SCHEDULE_TIME_LIMIT)
+    expire_requests(event)  # publishing closes requests: what was still pending expires, as on the pages
+    # One worker in deterministic time: every load of the demo gets the same schedule.
+    run = schedule_event(event, actor=None, time_limit=SCHEDULE_TIME_LIMIT, workers=1, deterministic=True)
 
     # The day itself: check-in, most meetings held, some no-shows (a few rescheduled), some not yet marked.
     meetings = list(

@@ -168,7 +168,7 @@ def _write(event: Event, built: Built, result: scheduler.Result) -> tuple[int, i
     return len(new), len(remove)
 
 
-def _solve(problem, *, time_limit, workers, progress):
+def _solve(problem, *, time_limit, workers, progress, deterministic=False):
     """Run the solver; report its progress from *this* thread.
 
     CP-SAT calls back from its own threads, and a callback that writes (a job's progress row) must use
@@ -176,7 +176,7 @@ def _solve(problem, *, time_limit, workers, progress):
     here once a second.
     """
     if progress is None:
-        return scheduler.solve(problem, time_limit=time_limit, workers=workers)
+        return scheduler.solve(problem, time_limit=time_limit, workers=workers, deterministic=deterministic)
     latest: dict = {}
     outcome: dict = {}
 
@@ -185,7 +185,9 @@ def _solve(problem, *, time_limit, workers, progress):
 
     def run() -> None:
         try:
-            outcome["result"] = scheduler.solve(problem, time_limit=time_limit, workers=workers, progress=remember)
+            outcome["result"] = scheduler.solve(
+                problem, time_limit=time_limit, workers=workers, progress=remember, deterministic=deterministic
+            )
         except BaseException as exc:  # re-raised below, in the caller's thread
             outcome["error"] = exc
 
@@ -208,8 +210,12 @@ def schedule_event(
     time_limit: float = 30.0,
     workers: int = 2,
     progress: Callable[[dict], None] | None = None,
+    deterministic: bool = False,
 ) -> ScheduleRun:
     """Solve and write the event's schedule; returns the run with its figures.
+
+    ``deterministic=True`` with ``workers=1`` gives the same schedule for the same data (the limit is then
+    the solver's deterministic time, not seconds): the demo uses it.
 
     Raises ``ValidationError`` (nothing written) when the event has no slots, tables or accepted requests
     between registered participants, when locked meetings conflict, or when the schedule changed meanwhile.
@@ -228,7 +234,9 @@ def schedule_event(
     if problems:
         raise ValidationError(problems)
     started = time.monotonic()
-    result = _solve(built.problem, time_limit=time_limit, workers=workers, progress=progress)
+    result = _solve(
+        built.problem, time_limit=time_limit, workers=workers, progress=progress, deterministic=deterministic
+    )
     if result.status in ("infeasible_locked", "invalid"):
         raise ValidationError(result.errors or [_("The locked meetings conflict with each other.")])
     violations = scheduler.check(built.problem, result.assignments)

@@ -266,7 +266,14 @@ class RequestRespondView(RequestActionMixin, View):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            if answer == "accept":
+            on_behalf = self.participant is None or self.participant.pk != req.recipient_id
+            if answer == "accept" and on_behalf:
+                messages.success(
+                    request,
+                    _("Accepted on behalf of %(recipient)s: the request of %(company)s.")
+                    % {"recipient": req.recipient.company, "company": req.requester.company},
+                )
+            elif answer == "accept":
                 messages.success(
                     request, _("Accepted: you will meet %(company)s.") % {"company": req.requester.company}
                 )
@@ -289,7 +296,13 @@ class RequestWithdrawView(RequestActionMixin, View):
         except ValidationError as exc:
             messages.error(request, error_text(exc))
         else:
-            text = _("Withdrawn: your request to %(company)s.") % {"company": req.recipient.company}
+            if self.participant is not None and self.participant.pk == req.requester_id:
+                text = _("Withdrawn: your request to %(company)s.") % {"company": req.recipient.company}
+            else:
+                text = _("Withdrawn: the request of %(requester)s to %(company)s.") % {
+                    "requester": req.requester.company,
+                    "company": req.recipient.company,
+                }
             if had_meeting:
                 text += " " + _("Its meeting was cancelled.")
             messages.success(request, text)

@@ -564,7 +564,13 @@ class ParticipantsView(EventMixin, View):
             return HttpResponseRedirect(here)
         participant = get_object_or_404(Participant, pk=request.POST.get("participant") or 0, event=self.event)
         try:
-            if action == "register":
+            if action == "register" and participant.status == ParticipantStatus.INVITED:
+                # An invited company confirmed to the officer (add_participant refuses an active participant).
+                if self.event.status == EventStatus.CLOSED:
+                    raise ValidationError(_("This event is closed."))
+                setup.update_participant(participant, actor=request.user, status=ParticipantStatus.REGISTERED)
+                messages.success(request, _("%(company)s is registered.") % {"company": participant.company})
+            elif action == "register":
                 setup.add_participant(self.event, participant.company, actor=request.user)
                 messages.success(request, _("%(company)s is registered.") % {"company": participant.company})
             elif action == "cancel":

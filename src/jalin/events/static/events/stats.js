@@ -19,6 +19,17 @@
 
   const integerAxis = { beginAtZero: true, ticks: { precision: 0 } };
 
+  /* Long category names on two lines, so a phone's narrow axis does not cut them. */
+  function wrap(label) {
+    if (label.length <= 16) return label;
+    const middle = label.length / 2;
+    let cut = -1;
+    for (let i = label.indexOf(" "); i !== -1; i = label.indexOf(" ", i + 1)) {
+      if (cut === -1 || Math.abs(i - middle) < Math.abs(cut - middle)) cut = i;
+    }
+    return cut === -1 ? label : [label.slice(0, cut), label.slice(cut + 1)];
+  }
+
   function draw(id, config) {
     const canvas = document.getElementById(id);
     if (canvas) canvas.chart = new Chart(canvas, config);
@@ -27,7 +38,7 @@
   draw("chart-funnel", {
     type: "bar",
     data: {
-      labels: data.funnel.labels,
+      labels: data.funnel.labels.map(wrap),
       datasets: [{
         label: data.funnel.label,
         data: data.funnel.values,
