@@ -269,3 +269,20 @@ def test_reschedule_a_scheduled_meeting_is_refused(world, people, client_for):
     )
     assert any("still on the schedule" in m for m in messages_of(response))
     assert Meeting.objects.filter(request=world.own_request).count() == 1
+
+
+def test_board_opens_where_there_is_work_once_the_day_is_over(people):
+    import datetime
+
+    from jalin.events import agenda, services
+    from tests.events_factory import make_world
+
+    world = make_world(people)
+    slots = world.slots
+    services.book(world.own_request, slots[2], world.tables[0], actor=None)
+    held = services.book(world.other_request, slots[1], world.tables[0], actor=None)
+    services.mark_held(held, actor=None)
+    after = slots[-1].ends_at + datetime.timedelta(days=1)
+    assert agenda.current_slot(world.event, now=after) == slots[2]  # the meeting still to mark
+    during = slots[0].starts_at + datetime.timedelta(minutes=5)
+    assert agenda.current_slot(world.event, now=during) == slots[0]

@@ -321,10 +321,18 @@ def signage(event: Event, tables) -> list[Sign]:
 
 
 def current_slot(event: Event, now: datetime.datetime | None = None) -> Slot | None:
-    """The slot under way (or the next one to start; the last one once the day is over)."""
+    """The slot under way, or the next one to start. Once the day is over: the first slot with a meeting still
+    to mark (held or no-show), else the first slot with meetings, so the board opens where there is work."""
     now = now or timezone.now()
     slots = Slot.objects.filter(event=event).order_by("index")
-    return slots.filter(ends_at__gt=now).first() or slots.last()
+    upcoming = slots.filter(ends_at__gt=now).first()
+    if upcoming is not None:
+        return upcoming
+    return (
+        slots.filter(meetings__status=MeetingStatus.SCHEDULED).first()
+        or slots.filter(meetings__isnull=False).first()
+        or slots.last()
+    )
 
 
 def reschedule_after(meeting: Meeting, now: datetime.datetime | None = None) -> datetime.datetime:
