@@ -39,47 +39,23 @@ def _call(service, *args, **kwargs):
         raise exceptions.PermissionDenied(str(exc)) from exc
 
 
-def _enum(values, name):
-    def wrap(cls):
-        return extend_schema_field({"type": "string", "enum": list(values)}, component_name=name)(cls)
+def _choice_field(choices, name: str) -> type[serializers.ChoiceField]:
+    """A read/write choice field over ``choices`` (a TextChoices), with its own enum component ``name`` in the
+    OpenAPI schema (several models have a ``status``; without names their enums would collide)."""
 
-    return wrap
-
-
-@_enum(EventStatus.values, "EventStatus")
-class EventStatusField(serializers.ChoiceField):
     def __init__(self, **kwargs):
-        super().__init__(choices=EventStatus.choices, **kwargs)
+        serializers.ChoiceField.__init__(self, choices=choices.choices, **kwargs)
+
+    field = type(f"{name}Field", (serializers.ChoiceField,), {"__init__": __init__})
+    return extend_schema_field({"type": "string", "enum": list(choices.values)}, component_name=name)(field)
 
 
-@_enum(ParticipantSide.values, "ParticipantSide")
-class SideField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=ParticipantSide.choices, **kwargs)
-
-
-@_enum(ParticipantStatus.values, "ParticipantStatus")
-class ParticipantStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=ParticipantStatus.choices, **kwargs)
-
-
-@_enum(Priority.values, "MeetingPriority")
-class PriorityField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=Priority.choices, **kwargs)
-
-
-@_enum(RequestStatus.values, "MeetingRequestStatus")
-class RequestStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=RequestStatus.choices, **kwargs)
-
-
-@_enum(MeetingStatus.values, "MeetingStatus")
-class MeetingStatusField(serializers.ChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(choices=MeetingStatus.choices, **kwargs)
+EventStatusField = _choice_field(EventStatus, "EventStatus")
+SideField = _choice_field(ParticipantSide, "ParticipantSide")
+ParticipantStatusField = _choice_field(ParticipantStatus, "ParticipantStatus")
+PriorityField = _choice_field(Priority, "MeetingPriority")
+RequestStatusField = _choice_field(RequestStatus, "MeetingRequestStatus")
+MeetingStatusField = _choice_field(MeetingStatus, "MeetingStatus")
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -19,8 +19,15 @@ from jalin.core.permissions import ALL, OWN, PUBLIC, REGION, AccessPolicy, Restr
 from jalin.core.roles import Role
 
 
-def _org(user) -> int | None:
-    return user.organisation_id
+def _officers_and(scope: str, *, regional_too: bool = False) -> dict:
+    """Programme officers everywhere, regional officers in their region (and by ``scope`` too with
+    ``regional_too``), buyer and IKM staff by ``scope``."""
+    return {
+        Role.PROGRAMME_OFFICER: [ALL],
+        Role.REGIONAL_OFFICER: [REGION, scope] if regional_too else [REGION],
+        Role.BUYER: [scope],
+        Role.IKM: [scope],
+    }
 
 
 class EventStatus(models.TextChoices):
@@ -275,12 +282,7 @@ class Participant(TimeStampedModel):
                 Role.ASSESSOR: [],
             },
             # Availability, cap, representatives, accepting an invitation.
-            "change": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: [OWN],
-                Role.IKM: [OWN],
-            },
+            "change": _officers_and(OWN),
             "manage": {Role.PROGRAMME_OFFICER: [ALL], Role.REGIONAL_OFFICER: [REGION]},
         },
         organisation_field="company__organisation",
@@ -324,20 +326,7 @@ class Representative(models.Model):
 
     objects = RestrictedQuerySet.as_manager()
     access_policy = AccessPolicy(
-        rules={
-            "view": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: [OWN],
-                Role.IKM: [OWN],
-            },
-            "change": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: [OWN],
-                Role.IKM: [OWN],
-            },
-        },
+        rules={"view": _officers_and(OWN), "change": _officers_and(OWN)},
         organisation_field="participant__company__organisation",
         region_field="participant__event__region",
     )
@@ -373,6 +362,17 @@ def _party_q(prefix: str = ""):
         return Q(**{f"{prefix}requester__company__organisation_id": org}) | Q(
             **{f"{prefix}recipient__company__organisation_id": org}
         )
+
+    return q
+
+
+def _side_q(side: str):
+    """Requests whose ``side`` (requester or recipient) is the user's company."""
+
+    def q(user) -> Q:
+        if not user.organisation_id:
+            return Q(pk__in=[])
+        return Q(**{f"{side}__company__organisation_id": user.organisation_id})
 
     return q
 
@@ -424,24 +424,9 @@ class MeetingRequest(TimeStampedModel):
 
     access_policy = AccessPolicy(
         rules={
-            "view": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION, "party"],
-                Role.BUYER: ["party"],
-                Role.IKM: ["party"],
-            },
-            "respond": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: ["recipient"],
-                Role.IKM: ["recipient"],
-            },
-            "withdraw": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: ["requester"],
-                Role.IKM: ["requester"],
-            },
+            "view": _officers_and("party", regional_too=True),
+            "respond": _officers_and("recipient"),
+            "withdraw": _officers_and("requester"),
         },
         region_field="event__region",
         extra={
@@ -511,19 +496,8 @@ class Meeting(TimeStampedModel):
 
     access_policy = AccessPolicy(
         rules={
-            "view": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION, "party"],
-                Role.BUYER: ["party"],
-                Role.IKM: ["party"],
-            },
-            # Record the outcome of one's own side.
-            "record": {
-                Role.PROGRAMME_OFFICER: [ALL],
-                Role.REGIONAL_OFFICER: [REGION],
-                Role.BUYER: ["party"],
-                Role.IKM: ["party"],
-            },
+            "view": _officers_and("party", regional_too=True),
+            "record": _officers_and("party"),  # the outcome of one's own side
             "change": {Role.PROGRAMME_OFFICER: [ALL], Role.REGIONAL_OFFICER: [REGION]},
         },
         region_field="event__region",
