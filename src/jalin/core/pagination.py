@@ -5,6 +5,13 @@ most ``cap + 1`` rows (``SELECT COUNT(*) FROM (SELECT … LIMIT cap + 1)``) and,
 ``cap``, reports ``cap`` with ``is_capped`` set: the page reads "1,000+ results", has no "last page" link,
 and pages stop at the cap (a narrower search finds the rest). :class:`CappedPageNumberPagination` is the
 same for DRF: ``count`` is at most the cap and ``count_is_capped`` says when it is.
+
+A capped page (more matches than the cap) is first looked for in a bounded prefix of the sort order
+(:meth:`CappedPaginator.walked_ids`): the database walks the first ``walk_rows`` rows of the whole table in
+the queryset's order (an index of its leading key) and keeps those that pass the filters. Those are the
+first matches of the full order, so when they fill the page they are the page, exactly; otherwise the page
+is read by the filters as before. This is what keeps a dense search with correlated filters (tens of
+thousands of matches the planner takes for a few hundred) from reading them all before sorting.
 """
 
 from __future__ import annotations
@@ -12,13 +19,18 @@ from __future__ import annotations
 import contextlib
 from functools import partial
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 DEFAULT_COUNT_CAP = 1000
+#: Rows of the sort order a capped page may walk before it is read by the filters instead (see
+#: ``CappedPaginator.walked_ids``): a few milliseconds of index walk.
+DEFAULT_WALK_ROWS = 10_000
 
 
 class CappedPaginator(Paginator):
@@ -28,11 +40,23 @@ class CappedPaginator(Paginator):
     hoping for a rare match, which is how a search with few results became the slowest one."""
 
     count_cap = DEFAULT_COUNT_CAP
+    walk_rows = DEFAULT_WALK_ROWS
 
-    def __init__(self, object_list, per_page, *args, count_cap: int | None = None, by_ids: bool = False, **kwargs):
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *args,
+        count_cap: int | None = None,
+        by_ids: bool = False,
+        walk_rows: int | None = None,
+        **kwargs,
+    ):
         super().__init__(object_list, per_page, *args, **kwargs)
         if count_cap is not None:
             self.count_cap = count_cap
+        if walk_rows is not None:
+            self.walk_rows = walk_rows
         self.by_ids = by_ids and isinstance(object_list, QuerySet)
         self._ids: list | None = None
 
@@ -48,14 +72,90 @@ class CappedPaginator(Paginator):
 
     def page(self, number):
         number = self.validate_number(number)  # counts
-        if self._ids is None or self.is_capped:
-            return super().page(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list.filter(pk__in=self._ids) if self._ids else self.object_list.none()
-        return self._get_page(rows[bottom:top], number, self)
+        if self._ids is not None and not self.is_capped:
+            rows = self.object_list.filter(pk__in=self._ids) if self._ids else self.object_list.none()
+            return self._get_page(rows[bottom:top], number, self)
+        if self.by_ids and self.is_capped and self.walk_is_short(top):
+            ids = self.walked_ids(bottom, top)
+            if ids is not None:
+                return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+        return super().page(number)
+
+    def walk_is_short(self, top: int) -> bool:
+        """Whether the walk for the first ``top`` rows likely stays inside ``walk_rows``, judged by the ids the
+        count fetched (``cap + 1`` matches, mostly the first ones in the table's physical order, which
+        follows the primary key loosely): with half of them below their median key, matches are about one
+        in ``2 × median / len(ids)`` rows, and the walk meets ``top`` of them after about ``top`` times that.
+        A rare capped search then skips the walk instead of paying for one that would not fill the page; a
+        wrong guess costs time (at most ``walk_rows`` rows), never rows of the result."""
+        ids = sorted(i for i in self._ids or () if isinstance(i, int) and i > 0)
+        if len(ids) < 2:
+            return False
+        per_match = 2 * ids[len(ids) // 2] / len(ids)
+        return top * per_match <= self.walk_rows
+
+    def walked_ids(self, bottom: int, top: int) -> list | None:
+        """The primary keys of rows ``bottom:top`` of the queryset, found among the first ``walk_rows`` rows of
+        the whole table in the queryset's order; ``None`` when they are not all there (or the order is not
+        one an index walks: a leading column of this table, not null and indexed, then the primary key).
+
+        The query is the queryset's own (its filters, joins and order), read from
+        ``(SELECT * FROM table ORDER BY … LIMIT walk_rows) AS table`` instead of the table: the prefix is
+        the first rows of the full order, so its first matches are the full result's first ones; a
+        ``LIMIT`` in the derived table keeps the database from planning the filters first, and it walks
+        only until the page is full."""
+        qs = self.object_list
+        if top - bottom <= 0 or top > self.walk_rows or not self._walkable(qs):
+            return None
+        connection = connections[qs.db]
+        quote = connection.ops.quote_name
+        meta = qs.model._meta
+        table = quote(meta.db_table)
+        order = ", ".join(
+            f"{table}.{quote(self._order_field(qs, o).column)} {'DESC' if o.startswith('-') else 'ASC'}"
+            for o in qs.query.order_by
+        )
+        prefix_sql = f"SELECT * FROM {table} ORDER BY {order} LIMIT {int(self.walk_rows)}"  # noqa: S608 (quoted names)
+        sql, params = qs.values_list("pk", flat=True)[bottom:top].query.get_compiler(qs.db).as_sql()
+        select, found, rest = sql.partition(f" FROM {table}")
+        if not found or not select.startswith(f"SELECT {table}.{quote(meta.pk.column)}") or " FROM " in select:
+            return None
+        sql = f"{select} FROM ({prefix_sql}) {table}{rest}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        return ids if len(ids) == top - bottom else None
+
+    @staticmethod
+    def _order_field(qs: QuerySet, name: str):
+        """The local, concrete, not null field an ``order_by()`` name stands for, or ``None``."""
+        meta = qs.model._meta
+        name = name.lstrip("-")
+        try:
+            field = meta.pk if name == "pk" else meta.get_field(name)
+        except FieldDoesNotExist:
+            return None
+        if not field.concrete or field.null or field.model is not qs.model or field.is_relation:
+            return None
+        return field
+
+    @classmethod
+    def _walkable(cls, qs: QuerySet) -> bool:
+        """Whether the order is (a column of the table leading an index, other columns, the primary key), all
+        of them not null: an index walks it, and it is a total order."""
+        order = qs.query.order_by
+        if qs.query.distinct or qs.query.combinator or len(order) < 2 or not all(isinstance(o, str) for o in order):
+            return False
+        fields = [cls._order_field(qs, o) for o in order]
+        if None in fields or not fields[-1].primary_key:
+            return False
+        lead = fields[0]
+        leading = {index.fields[0].lstrip("-") for index in qs.model._meta.indexes if index.fields}
+        return lead.db_index or lead.unique or lead.primary_key or lead.name in leading
 
     @cached_property
     def count(self) -> int:
