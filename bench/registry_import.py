@@ -224,6 +224,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--peer-rows", type=int, default=5_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated CSV files")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of Jalin's import (this process) to FILE")
     args = parser.parse_args()
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
@@ -262,7 +263,14 @@ def main() -> None:
         print(f"db={vendor} rows={args.rows} file={jalin_csv.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
 
         load_before = os.getloadavg()[0]
-        jalin_seconds, jalin_cpu = run_jalin(jalin_csv)
+        if args.profile:
+            import cProfile
+
+            with cProfile.Profile() as profiler:
+                jalin_seconds, jalin_cpu = run_jalin(jalin_csv)
+            profiler.dump_stats(args.profile)
+        else:
+            jalin_seconds, jalin_cpu = run_jalin(jalin_csv)
         jalin_rate = args.rows / jalin_seconds
         print(
             f"jalin: {args.rows} rows in {jalin_seconds:.1f} s = {jalin_rate:,.0f} rows/s "

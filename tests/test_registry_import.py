@@ -577,3 +577,49 @@ def test_progress_helper_counts(officer):
     run_import(csv_bytes(ROW_A, ROW_B), filename="a.csv", actor=officer, progress=progress)
     job.refresh_from_db()
     assert (job.done, job.total) == (2, 2)
+
+
+def test_factory_builds_what_the_model_constructor_builds(officer):
+    """CompanyFactory skips Model.__init__ when no signal listens: the instances are the same."""
+    from jalin.companies.import_write import CompanyFactory, _constructor
+    from jalin.companies.models import CertificationType
+
+    lookups = Lookups()
+    factory = CompanyFactory(lookups)
+    region = next(iter(lookups.regions.by_id.values()))
+    values = {"nib": "9120004000009", "legal_name": "CV Sembilan", "workforce": 12, "region": region}
+    fast = factory(values)
+    args = list(factory.defaults)
+    for name, value in values.items():
+        args[factory.index[name]] = value
+    args[factory.region_at] = region.pk
+    slow = Company(*args)
+    assert {k: v for k, v in fast.__dict__.items() if k != "_state"} == {
+        k: v for k, v in slow.__dict__.items() if k != "_state"
+    }
+    assert (fast._state.adding, fast._state.db, fast.region, fast.pk) == (True, None, region, None)
+    cert_type = CertificationType.objects.first()
+    cert = factory.certification(fast, cert_type.pk, None)
+    assert (cert.certification_type, cert.company, cert.valid_until, str(cert.evidence)) == (cert_type, fast, None, "")
+    # With a listener on the model's signals, the real constructor runs.
+    from django.db.models.signals import post_init
+
+    seen = []
+
+    def listener(sender, instance, **kwargs):
+        seen.append(instance)
+
+    post_init.connect(listener, sender=Company)
+    try:
+        _constructor(Company, factory.attnames)(args)
+    finally:
+        post_init.disconnect(listener, sender=Company)
+    assert len(seen) == 1
+
+
+def test_change_log_json_is_what_the_json_field_stores(officer):
+    """The import's change-log rows hold what ObjectChange.objects.create() would store."""
+    run_import(csv_bytes(ROW_A, ROW_B), filename="a.csv", actor=officer, dry_run=False)
+    for change in ObjectChange.objects.filter(content_type__model__in=["company", "certification"]):
+        obj = change.content_type.get_object_for_this_type(pk=change.object_id)
+        assert change.after == snapshot(obj) and change.object_repr == str(obj)[:200]

@@ -50,6 +50,7 @@ class TaxonomyIndex:
         self.primary: dict[str, set[int]] = {}
         self.synonyms: dict[str, set[int]] = {}
         self.cache: dict[str, int | CellError] = {}
+        self.ordered: dict[tuple[int, ...], tuple] = {}  # ids → entries in name order (the importer's cache)
         for item in model.objects.filter(is_active=True):
             self.by_id[item.pk] = item
             for text in (item.code, item.name_id, item.name_en):

@@ -1,6 +1,6 @@
 """Parsing a company import: the header row, every data row through the column cleaners of
 :mod:`jalin.companies.import_cells`, and the checks that need the whole file (duplicate NIBs, the
-importer's region). Large files are parsed half in a forked child process."""
+importer's region). Large files can be parsed half in a forked child process (see :data:`PARALLEL_ROWS`)."""
 
 from __future__ import annotations
 
@@ -70,8 +70,12 @@ def _parse_rows(data: list, plan: list, columns: dict[str, str], progress=None) 
 
 
 #: From this many rows on, a forked child process reads the first half of the file while this process reads
-#: the second: parsing is pure Python and touches no database, so on two cores it takes half the time.
-PARALLEL_ROWS = 20_000
+#: the second (parsing is pure Python and touches no database). Off by default: on the 2-core machine of
+#: bench/registry_import.py it measured slower in every paired run (100,000 rows: the whole import 32.9 and
+#: 34.8 s against 29.5 and 29.5 s in one process; parsing alone 5.9–23 s against 4.5–15 s at load averages
+#: 1–5): each half ran at under half the speed of one process, and the child's rows cost 1.5 s to pickle
+#: and 1–2 s to receive. Set a row count here where spare cores make it pay; the path is tested.
+PARALLEL_ROWS = 1 << 62
 
 
 def _parse_in_two(data: list, plan: list, columns: dict[str, str], lookups: Lookups) -> list[Row] | None:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 
 from jalin.core.middleware import current_request_id
 from jalin.core.models import ObjectChange
@@ -120,6 +122,10 @@ class CompanyFactory:
         self.cert_company = Certification._meta.get_field("company")
         self.cert_type = Certification._meta.get_field("certification_type")
         self.types = lookups.certifications.by_id
+        self.attnames = [f.attname for f in fields]
+        self.cert_attnames = [f.attname for f in cert_fields]
+        self.new = _constructor(Company, self.attnames)
+        self.new_cert = _constructor(Certification, self.cert_attnames)
 
     def __call__(self, values: dict) -> Company:
         args = list(self.defaults)
@@ -129,7 +135,7 @@ class CompanyFactory:
         region = values.get("region")
         if region is not None:
             args[self.region_at] = region.pk
-        company = Company(*args)
+        company = self.new(args)
         if region is not None:
             self.region.set_cached_value(company, region)  # search_text() reads its name
         return company
@@ -137,10 +143,29 @@ class CompanyFactory:
     def certification(self, company: Company, type_id: int, valid_until) -> Certification:
         args = list(self.cert_defaults)
         args[self.cert_type_at], args[self.cert_until_at] = type_id, valid_until
-        cert = Certification(*args)
+        cert = self.new_cert(args)
         self.cert_company.set_cached_value(cert, company)  # its id is set once the company has one
         self.cert_type.set_cached_value(cert, self.types[type_id])  # str(cert) reads its name
         return cert
+
+
+def _constructor(model, attnames: list[str]):
+    """``model(*args)`` for a new instance, without ``Model.__init__`` when nothing listens to its
+    ``pre_init``/``post_init`` signals: the same ``__dict__`` (every concrete field's attname, set as the
+    plain and foreign-key descriptors would on a fresh instance) and a fresh ``_state``, at a third of the
+    cost. A test holds the two equal."""
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        return lambda args: model(*args)
+    new = model.__new__
+
+    def construct(args):
+        obj = new(model)
+        state = obj.__dict__
+        state["_state"] = ModelState()
+        state.update(zip(attnames, args, strict=True))
+        return obj
+
+    return construct
 
 
 class ChangeLog:

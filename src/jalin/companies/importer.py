@@ -221,14 +221,22 @@ def _by_name(item) -> str:
 
 
 def _related(ctx: Context, m2m: dict, **extra) -> Related:
-    lookups = ctx.lookups
     return Related(
         kbli=bool(m2m["kbli"]),
-        # In the models' order (by Indonesian name), as derive() reads them from the database.
-        processes=sorted((lookups.processes.by_id[i] for i in m2m["processes"]), key=_by_name),
-        materials=sorted((lookups.materials.by_id[i] for i in m2m["materials"]), key=_by_name),
+        processes=_in_order(ctx.lookups.processes, m2m["processes"]),
+        materials=_in_order(ctx.lookups.materials, m2m["materials"]),
         **extra,
     )
+
+
+def _in_order(index, ids: list[int]) -> tuple:
+    """The taxonomy entries of ``ids`` in the models' order (by Indonesian name), as derive() reads them from
+    the database; each distinct list is sorted once per import (rows repeat the same few combinations)."""
+    key = tuple(ids)
+    found = index.ordered.get(key)
+    if found is None:
+        found = index.ordered[key] = tuple(sorted((index.by_id[i] for i in ids), key=_by_name))
+    return found
 
 
 def _plan_create(row: Row, plan: Plan, ctx: Context) -> None:

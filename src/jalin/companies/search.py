@@ -1,8 +1,8 @@
 """Full-text search over ``Company.search_text``.
 
 On PostgreSQL, ``search_text__fts="knalpot tegal"`` compiles to
-``to_tsvector('simple', search_text) @@ to_tsquery('simple', 'knalpot:* & tegal:*')``, which the GIN
-expression index of migration 0002 answers; the ``simple`` configuration keeps Indonesian trade words
+``to_tsvector('simple', search_text) @@ to_tsquery('simple', 'knalpot:* & tegal:*')`` (no index answers it
+since migration 0006: use it on small tables only); the ``simple`` configuration keeps Indonesian trade words
 as they are (no English stemming, no stop words: *per* means spring here). Elsewhere (SQLite) every
 word must occur as a substring, case-insensitively.
 
