@@ -199,8 +199,10 @@ def test_officer_runs_lm_2019_and_a_buyer_takes_its_agenda(browser, live_server,
     page.locator("#schedule-job .badge-succeeded").wait_for(timeout=90_000)
     assert ScheduleRun.objects.filter(event=event).count() == runs + 1
     walk.look("schedule-run")
-    if candidate is not None:  # the invitation's request got its meeting
-        assert Meeting.objects.filter(request__candidate=candidate, status=MeetingStatus.SCHEDULED).exists()
+    if candidate is not None:  # every slot of the 2019 event has passed: the new request waits, left out
+        assert not Meeting.objects.filter(request__candidate=candidate, status=MeetingStatus.SCHEDULED).exists()
+        assert page.locator("section[aria-labelledby=left-heading]", has_text=candidate.company.legal_name).count()
+        assert page.locator("#all-started").count() == 1
     lock = page.locator(".meeting-cell:not(.is-locked) form[action$='/lock/'] button").first
     walk.click(lock)
     assert Meeting.objects.filter(event=event, locked=True).count() == 1

@@ -168,3 +168,25 @@ def test_conflicting_locked_meetings_are_reported_and_nothing_is_removed(people)
     with pytest.raises(ValidationError):
         planning.schedule_event(world.event, actor=None, time_limit=5)
     assert active(world.event).count() == 2
+
+
+def test_slots_that_have_started_take_no_new_meetings(people, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    world = make_world(people)
+    slots = world.slots
+    held = services.book(world.own_request, slots[0], world.tables[0], actor=None)
+    services.mark_held(held, actor=None)
+    # The day is under way: slots 1–4 have started, 5 and 6 are still to come.
+    now = slots[3].starts_at + datetime.timedelta(minutes=5)
+    built = planning.build_problem(world.event, now=now)
+    by_id = {p.id: p.available for p in built.problem.participants}
+    assert by_id[world.other.pk] == {5, 6}
+    assert by_id[world.own.pk] == {1, 5, 6}  # its held meeting's slot stays its own
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    planning.schedule_event(world.event, actor=None, time_limit=5)
+    other = active(world.event).get(request=world.other_request)
+    assert other.slot.index in (5, 6)
+    assert active(world.event).get(request=world.own_request).slot == slots[0]  # the held one stays

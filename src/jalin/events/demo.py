@@ -801,8 +801,10 @@ def _build_2019(report) -> dict | str:
     Event.objects.filter(pk=event.pk).update(status=EventStatus.PUBLISHED)
     event.refresh_from_db()
     expire_requests(event)  # publishing closes requests: what was still pending expires, as on the pages
-    # One worker in deterministic time: every load of the demo gets the same schedule.
-    run = schedule_event(event, actor=None, time_limit=SCHEDULE_TIME_LIMIT, workers=1, deterministic=True)
+    # Scheduled on the eve of the event (the event is in 2019), in deterministic time with one worker: every
+    # load of the demo gets the same schedule.
+    eve = datetime.datetime.combine(event.starts_on, datetime.time(0, 0), tzinfo=datetime.UTC)
+    run = schedule_event(event, actor=None, time_limit=SCHEDULE_TIME_LIMIT, workers=1, deterministic=True, now=eve)
 
     # The day itself: check-in, most meetings held, some no-shows (a few rescheduled), some not yet marked.
     meetings = list(

@@ -81,15 +81,15 @@ def build_problem(event: Event, *, now=None) -> Built:
         .prefetch_related("available_sessions")
         .select_related("event")
     )
-    participants = []
-    ids = set()
+    # Available slots per participant: its sessions (none ticked = all), and only slots still to come —
+    # a slot that has started takes no new meeting (its own locked or held meetings stay, below).
+    future = frozenset(s.index for s in slot_rows if s.starts_at > now)
+    base: dict[int, tuple[frozenset, object]] = {}
     for p in registered:
         sessions = [s.pk for s in p.available_sessions.all()]
         available = frozenset(i for sid in sessions for i in by_session.get(sid, ())) if sessions else every
-        participants.append(
-            scheduler.Participant(id=p.pk, available=available, max_meetings=p.cap, fixed_table=p.fixed_table_id)
-        )
-        ids.add(p.pk)
+        base[p.pk] = (available, p)
+    ids = set(base)
 
     accepted = list(MeetingRequest.objects.filter(event=event, status=RequestStatus.ACCEPTED).order_by("created", "pk"))
     requests = {}
@@ -117,6 +117,20 @@ def build_problem(event: Event, *, now=None) -> Built:
             locked.append(assignment)
         else:
             previous.append(assignment)
+    kept_slots: dict[int, set[int]] = {}
+    for a in locked:
+        request = requests[a.request_id]
+        for pid in (request.requester_id, request.recipient_id):
+            kept_slots.setdefault(pid, set()).add(a.slot)
+    participants = [
+        scheduler.Participant(
+            id=pid,
+            available=available & (future | kept_slots.get(pid, set())),
+            max_meetings=p.cap,
+            fixed_table=p.fixed_table_id,
+        )
+        for pid, (available, p) in base.items()
+    ]
     problem = scheduler.Problem(
         slots=sched_slots,
         tables=tables,
@@ -211,11 +225,14 @@ def schedule_event(
     workers: int = 2,
     progress: Callable[[dict], None] | None = None,
     deterministic: bool = False,
+    now=None,
 ) -> ScheduleRun:
     """Solve and write the event's schedule; returns the run with its figures.
 
-    ``deterministic=True`` with ``workers=1`` gives the same schedule for the same data (the limit is then
-    the solver's deterministic time, not seconds): the demo uses it.
+    Slots that have started by ``now`` (default: now) take no new meetings; the demo, which builds a 2019
+    event today, schedules it as of the eve of the event. ``deterministic=True`` with ``workers=1`` gives the
+    same schedule for the same data (the limit is then the solver's deterministic time, not seconds): the
+    demo uses it.
 
     Raises ``ValidationError`` (nothing written) when the event has no slots, tables or accepted requests
     between registered participants, when locked meetings conflict, or when the schedule changed meanwhile.
@@ -223,7 +240,7 @@ def schedule_event(
     ensure_can(actor, "change", event)
     if time_limit <= 0:
         raise ValidationError(_("The time limit must be a positive number of seconds."))
-    built = build_problem(event)
+    built = build_problem(event, now=now)
     problems = scheduler.validate(built.problem)
     if not built.problem.slots:
         problems.insert(0, _("The event has no slots yet: add sessions first."))

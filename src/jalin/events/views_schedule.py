@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
@@ -108,6 +109,7 @@ class ScheduleView(EventMixin, View):
             time_limits=TIME_LIMITS,
             job=job,
             has_slots=bool(slots),
+            all_started=bool(slots) and slots[-1].starts_at <= timezone.now(),
         )
         return render(request, "events/schedule.html", context)
 
