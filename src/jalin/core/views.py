@@ -17,6 +17,7 @@ from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -24,6 +25,16 @@ from django.views.generic import TemplateView
 from .models import Job, ObjectChange
 from .permissions import can, can_add
 from .services import delete_object
+
+
+def next_url(request, default: str) -> str:
+    """The ``next`` a form or link carried (POST first, then GET) when it is a path on this site, else ``default``:
+    never another host, never a scheme-relative ``//…``, so a crafted link cannot redirect off the site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    on_site = target.startswith("/") and not target.startswith("//")
+    if on_site and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
 
 
 def paginate(request, queryset: QuerySet, per_page: int | None = None):

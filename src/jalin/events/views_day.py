@@ -19,12 +19,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from jalin.core.permissions import can
-from jalin.core.views import paginate
+from jalin.core.views import next_url, paginate
 
 from . import agenda as ag
 from . import services
@@ -252,11 +251,7 @@ class CheckinView(EventMixin, View):
                 )
             else:
                 messages.success(request, _("%(company)s is checked in.") % {"company": participant.company})
-        url = reverse("events:checkin", args=[self.event.pk])
-        nxt = request.POST.get("next", "")
-        if nxt and url_has_allowed_host_and_scheme(nxt, {request.get_host()}, require_https=request.is_secure()):
-            url = nxt
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(next_url(request, reverse("events:checkin", args=[self.event.pk])))
 
 
 class CheckinCodeView(EventMixin, View):
@@ -418,15 +413,10 @@ class MeetingActionMixin(EventMixin):
         )
 
     def back(self, meeting: Meeting | None = None) -> HttpResponseRedirect:
-        nxt = self.request.POST.get("next") or self.request.GET.get("next") or ""
-        if nxt and url_has_allowed_host_and_scheme(
-            nxt, {self.request.get_host()}, require_https=self.request.is_secure()
-        ):
-            return HttpResponseRedirect(nxt)
         url = reverse("events:board", args=[self.event.pk])
         if meeting is not None:
             url += f"?slot={meeting.slot.index}"
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(next_url(self.request, url))
 
 
 class MeetingHeldView(MeetingActionMixin, View):

@@ -9,13 +9,13 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
 from jalin.core.jobs import start_job
 from jalin.core.models import ChangeAction, Job
 from jalin.core.services import log_change, snapshot
+from jalin.core.views import next_url
 
 from .models import (
     ACTIVE_MEETING,
@@ -164,7 +164,4 @@ class MeetingLockView(EventMixin, View):
         log_change(actor=request.user, action=ChangeAction.UPDATE, obj=item, before=before, after=snapshot(item))
         text = _("Meeting locked: re-scheduling leaves it where it is.") if item.locked else _("Meeting unlocked.")
         messages.success(request, text)
-        target = request.POST.get("next", "")
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = reverse("events:schedule", args=[pk])
-        return HttpResponseRedirect(target)
+        return HttpResponseRedirect(next_url(request, reverse("events:schedule", args=[pk])))

@@ -16,7 +16,7 @@ from django.views import View
 
 from jalin.companies.models import Company
 from jalin.core.permissions import can, can_add
-from jalin.core.views import ObjectHistoryView, paginate, sort_queryset
+from jalin.core.views import ObjectHistoryView, next_url, paginate, sort_queryset
 
 from . import setup
 from .forms_setup import (
@@ -53,10 +53,7 @@ def error_text(exc: ValidationError) -> str:
 
 def back(request, default: str) -> HttpResponseRedirect:
     """Redirect to ``next`` when it is a path on this site, else to ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = default
-    return HttpResponseRedirect(target)
+    return HttpResponseRedirect(next_url(request, default))
 
 
 STATUS_ACTIONS = {

@@ -12,14 +12,13 @@ from django.db.models import Count, Max, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jalin.companies.models import Company
 from jalin.core.permissions import can, can_add
-from jalin.core.views import paginate
+from jalin.core.views import next_url, paginate
 from jalin.sourcing.models import Need
 
 from . import queries, services
@@ -50,14 +49,6 @@ RECONSIDER = gettext_lazy("Reconsider: shortlist again")
 FUNNEL = [s for s in CandidateStatus if s != CandidateStatus.DECLINED] + [CandidateStatus.DECLINED]
 
 CANDIDATES_PER_PAGE = 50
-
-
-def _back(request, default: str) -> str:
-    """The ``next`` the form carried, if it is a path of this site; else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
 
 
 def _errors(exc: ValidationError) -> str:
@@ -187,7 +178,7 @@ class RefreshView(LoginRequiredMixin, View):
             )
             % result.as_dict(),
         )
-        return HttpResponseRedirect(_back(request, reverse("matching:need_candidates", args=[need.pk])))
+        return HttpResponseRedirect(next_url(request, reverse("matching:need_candidates", args=[need.pk])))
 
 
 class TransitionView(LoginRequiredMixin, View):
@@ -200,7 +191,7 @@ class TransitionView(LoginRequiredMixin, View):
         if not services.may_decide(request.user, candidate.need):
             raise PermissionDenied(_("Only the buyer of this need and programme officers move its candidates."))
         default = reverse("matching:need_candidates", args=[candidate.need_id])
-        back = _back(request, default) + f"#candidate-{candidate.pk}"
+        back = next_url(request, default) + f"#candidate-{candidate.pk}"
         form = TransitionForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -231,7 +222,7 @@ class NominateView(LoginRequiredMixin, View):
         need = visible_need(request.user, pk)
         if not request.user.is_officer:
             raise PermissionDenied(_("Only officers nominate IKM."))
-        back = _back(request, reverse("matching:need_candidates", args=[need.pk]))
+        back = next_url(request, reverse("matching:need_candidates", args=[need.pk]))
         form = NominateForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose a company to nominate."))
@@ -315,7 +306,7 @@ class InterestView(LoginRequiredMixin, View):
 
     def post(self, request, pk):
         need = visible_need(request.user, pk)
-        back = _back(request, reverse("matching:opportunities")) + f"#need-{need.pk}"
+        back = next_url(request, reverse("matching:opportunities")) + f"#need-{need.pk}"
         form = InterestForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         try:
