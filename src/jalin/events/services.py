@@ -57,16 +57,25 @@ def slot_times(session: Session, minutes: int, tz: str) -> list[tuple[datetime.d
     return times
 
 
+def has_meetings(event: Event) -> bool:
+    return Meeting.objects.filter(event=event).exists()
+
+
+def refuse_if_booked(event: Event) -> None:
+    """Sessions and the meeting length stay as they are once meetings are booked."""
+    if has_meetings(event):
+        raise ValidationError(
+            _("Meetings are already booked: cancel them before changing the sessions or the meeting length.")
+        )
+
+
 @transaction.atomic
 def regenerate_slots(event: Event) -> list[Slot]:
     """Rebuild the event's slots from its sessions and slot length, numbered 1… in time order.
 
     Refused once meetings are booked: moving slots under booked meetings would silently change agendas.
     """
-    if Meeting.objects.filter(event=event).exists():
-        raise ValidationError(
-            _("Meetings are already booked: cancel them before changing the sessions or the meeting length.")
-        )
+    refuse_if_booked(event)
     Slot.objects.filter(event=event).delete()
     slots = []
     index = 1

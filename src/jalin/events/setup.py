@@ -25,6 +25,7 @@ from jalin.core.models import ChangeAction
 from jalin.core.permissions import can
 from jalin.core.roles import Role
 from jalin.core.services import create_object, delete_object, ensure_can, log_change, snapshot, update_object
+from jalin.matching.services import company_of
 
 from . import services
 from .models import (
@@ -76,10 +77,6 @@ def side_for(company: Company) -> str:
     return ParticipantSide.BUYER if company.kind == CompanyKind.INDUSTRY else ParticipantSide.IKM
 
 
-def has_meetings(event: Event) -> bool:
-    return Meeting.objects.filter(event=event).exists()
-
-
 # ================================================================================================ events
 
 
@@ -111,7 +108,7 @@ def update_event(event: Event, *, actor, **fields) -> Event:
         name in fields and fields[name] != getattr(old, name)
         for name in ("slot_minutes", "timezone", "starts_on", "ends_on")
     )
-    if reslot and has_meetings(event):
+    if reslot and services.has_meetings(event):
         raise ValidationError(
             _("Meetings are already booked: cancel them before changing the dates, time zone or meeting length.")
         )
@@ -133,7 +130,7 @@ def delete_event(event: Event, *, actor) -> None:
     ensure_can(actor, "delete", event)
     if event.status != EventStatus.DRAFT:
         raise ValidationError(_("Only a draft event can be deleted; close this one instead."))
-    if has_meetings(event):
+    if services.has_meetings(event):
         raise ValidationError(_("This event has meetings: it cannot be deleted."))
     delete_object(event, actor=actor, check=False)
 
@@ -247,19 +244,12 @@ def _session_problems(event: Event, *, date, start, end, exclude: Session | None
     return errors
 
 
-def _refuse_if_booked(event: Event) -> None:
-    if has_meetings(event):
-        raise ValidationError(
-            _("Meetings are already booked: cancel them before changing the sessions or the meeting length.")
-        )
-
-
 @transaction.atomic
 def save_session(event: Event, *, actor, session: Session | None = None, name, date, start, end) -> Session:
     """Add or change a session (within the event's dates, not overlapping another); the slots are rebuilt."""
     ensure_can(actor, "change", event)
     Event.objects.select_for_update().get(pk=event.pk)  # serialise the event's setup writes
-    _refuse_if_booked(event)
+    services.refuse_if_booked(event)
     errors = _session_problems(event, date=date, start=start, end=end, exclude=session)
     if errors:
         raise ValidationError(errors)
@@ -279,7 +269,7 @@ def save_session(event: Event, *, actor, session: Session | None = None, name, d
 def delete_session(session: Session, *, actor) -> None:
     event = session.event
     ensure_can(actor, "change", event)
-    _refuse_if_booked(event)
+    services.refuse_if_booked(event)
     delete_object(session, actor=actor, check=False)
     services.regenerate_slots(event)
 
@@ -367,12 +357,6 @@ def set_fixed_table(participant: Participant, *, actor, table: MeetingTable | No
 
 
 # ================================================================================================ participants
-
-
-def company_of(user) -> Company | None:
-    if user is None or not user.organisation_id:
-        return None
-    return Company.objects.filter(organisation_id=user.organisation_id).first()
 
 
 @transaction.atomic

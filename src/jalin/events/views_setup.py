@@ -18,7 +18,7 @@ from jalin.companies.models import Company
 from jalin.core.permissions import can, can_add
 from jalin.core.views import ObjectHistoryView, next_url, paginate, sort_queryset
 
-from . import setup
+from . import services, setup
 from .forms_setup import (
     EventForm,
     FixedTableForm,
@@ -168,7 +168,7 @@ class EventDeleteView(EventMixin, View):
     def get(self, request, pk):
         if not can(request.user, "delete", self.event):
             raise PermissionDenied
-        deletable = self.event.status == EventStatus.DRAFT and not setup.has_meetings(self.event)
+        deletable = self.event.status == EventStatus.DRAFT and not services.has_meetings(self.event)
         return render(request, "events/event_delete.html", self.event_context(deletable=deletable))
 
     def post(self, request, pk):
@@ -304,7 +304,7 @@ class EventDetailView(EventMixin, View):
                 transitions=transitions,
                 can_delete=can(request.user, "delete", event) and event.status == EventStatus.DRAFT,
                 requests_closed=setup.requests_closed(event),
-                has_meetings=setup.has_meetings(event),
+                has_meetings=services.has_meetings(event),
             ),
         )
 
@@ -324,7 +324,7 @@ class SessionsView(EventMixin, View):
                 sessions=sessions_with_slots(self.event),
                 form=form,
                 editing=editing,
-                locked=setup.has_meetings(self.event),
+                locked=services.has_meetings(self.event),
             ),
             status=status,
         )
