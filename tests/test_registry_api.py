@@ -44,6 +44,19 @@ def test_list_uses_the_pages_filters(client_for, officer, registry):
     assert [r["legal_name"] for r in rows] == sorted((r["legal_name"] for r in rows), reverse=True)
 
 
+def test_pages_hold_as_many_rows_as_the_site_lists(client_for, officer, registry, settings):
+    client = client_for(officer)
+    settings.JALIN_PAGE_SIZE = 2
+    first = client.get("/api/companies/").json()
+    assert len(first["results"]) == 2 and first["count"] == 5 and "page=2" in first["next"]
+    assert len(client.get("/api/companies/", {"page_size": 4}).json()["results"]) == 4
+    assert len(client.get("/api/companies/", {"page_size": "many"}).json()["results"]) == 2
+    assert client.get("/api/companies/", {"page": 9}).status_code == 404
+    settings.JALIN_PAGE_SIZE = 25
+    rows = client.get("/api/companies/", {"sort": "region"}).json()["results"]
+    assert [r["region_name"].lower() for r in rows] == sorted(r["region_name"].lower() for r in rows)
+
+
 def test_list_shows_what_the_user_may_see(client_for, people, registry):
     assert "UD Aluminium Ceper" not in api_names(client_for(people["buyer"]).get("/api/companies/"))
     assert "UD Aluminium Ceper" in api_names(client_for(people["regional_other"]).get("/api/companies/"))

@@ -182,6 +182,16 @@ def test_sort_and_pagination(client_for, officer, registry):
     assert "page=2" in first.content.decode()
 
 
+def test_sort_by_regency_name(client_for, officer, registry):
+    """Regency (A–Z) orders by the regency's name, either way, on SQLite and PostgreSQL alike."""
+    client = client_for(officer)
+    regency = {c.legal_name: c.region.name.lower() for c in registry.values()}
+    ascending = [regency[n] for n in names(client.get("/companies/", {"sort": "region"}))]
+    assert ascending == sorted(regency.values()) and len(set(ascending)) > 2
+    descending = [regency[n] for n in names(client.get("/companies/", {"sort": "-region"}))]
+    assert descending == sorted(regency.values(), reverse=True)
+
+
 def test_list_shows_badges_processes_and_links(client_for, officer, owner, registry):
     page = client_for(officer).get("/companies/", {"process": "welding"}).content.decode()
     assert "PT Logam Tegal" in page and "/companies/new/" in page

@@ -24,13 +24,15 @@ from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import pagination
 from rest_framework.response import Response
 
 DEFAULT_COUNT_CAP = 1000
 #: Rows of the sort order a capped page may walk before it is read by the filters instead (see
 #: ``CappedPaginator.walked_ids``): a few milliseconds of index walk.
 DEFAULT_WALK_ROWS = 10_000
+#: The most rows a page shows (``?per_page=`` on the site, ``?page_size=`` in the API).
+MAX_PAGE_SIZE = 200
 
 
 class CappedPaginator(Paginator):
@@ -172,8 +174,22 @@ def paginate_capped(request, queryset, per_page: int | None = None, count_cap: i
 
     per_page = per_page or settings.JALIN_PAGE_SIZE
     with contextlib.suppress(ValueError):
-        per_page = max(1, min(200, int(request.GET.get("per_page", per_page))))
+        per_page = max(1, min(MAX_PAGE_SIZE, int(request.GET.get("per_page", per_page))))
     return CappedPaginator(queryset, per_page, count_cap=count_cap, by_ids=by_ids).get_page(request.GET.get("page"))
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """The API's pages: ``?page=``, and as many rows as the site's lists show (``JALIN_PAGE_SIZE``, so page
+    *n* of the API is page *n* of the page) unless ``?page_size=`` asks for up to 200."""
+
+    page_size_query_param = "page_size"
+    max_page_size = MAX_PAGE_SIZE
+
+    def get_page_size(self, request):
+        from django.conf import settings
+
+        self.page_size = settings.JALIN_PAGE_SIZE  # read per request: tests and deployments may change it
+        return super().get_page_size(request)
 
 
 class CappedPageNumberPagination(PageNumberPagination):

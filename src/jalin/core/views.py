@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .models import Job, ObjectChange
+from .pagination import MAX_PAGE_SIZE
 from .permissions import can, can_add
 from .services import delete_object
 
@@ -42,7 +43,7 @@ def paginate(request, queryset: QuerySet, per_page: int | None = None):
 
     per_page = per_page or settings.JALIN_PAGE_SIZE
     with contextlib.suppress(ValueError):
-        per_page = max(1, min(200, int(request.GET.get("per_page", per_page))))
+        per_page = max(1, min(MAX_PAGE_SIZE, int(request.GET.get("per_page", per_page))))
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
 
