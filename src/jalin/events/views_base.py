@@ -1,17 +1,20 @@
 """What every event page shares: the event loaded through ``restrict`` (404 for those who may not see it),
-the user's own participation, whether the user runs the event, and the tabs across the event's pages."""
+the user's own participation, whether the user runs the event, and the tabs across the event's pages; the
+message of a refused write and the redirect back."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jalin.core.permissions import can
+from jalin.core.views import next_url
 
 from .models import Event, Participant, ParticipantStatus
 
@@ -46,6 +49,15 @@ def own_participant(user, event: Event) -> Participant | None:
         .select_related("company", "fixed_table")
         .first()
     )
+
+
+def error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def back(request, default: str) -> HttpResponseRedirect:
+    """Redirect to ``next`` when it is a path on this site, else to ``default``."""
+    return HttpResponseRedirect(next_url(request, default))
 
 
 class EventMixin(LoginRequiredMixin):

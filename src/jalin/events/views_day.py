@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as django_render
@@ -27,6 +26,7 @@ from jalin.core.views import next_url, paginate
 
 from . import agenda as ag
 from . import services
+from .filters import CheckinFilter
 from .models import (
     ACTIVE_MEETING,
     Meeting,
@@ -37,13 +37,9 @@ from .models import (
     Representative,
     Slot,
 )
-from .views_base import EventMixin
+from .views_base import EventMixin, error_text
 
 EXPECTED = (ParticipantStatus.INVITED, ParticipantStatus.REGISTERED)
-
-
-def _error_text(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 def render(request, template: str, context: dict):
@@ -199,20 +195,12 @@ class CheckinView(EventMixin, View):
         )
 
     def get(self, request, *args, **kwargs):
-        query = request.GET.get("q", "").strip()[:100]
+        search = CheckinFilter(request.GET, self.participants())
+        query = search.values()["q"]
         first = ag.first_meetings(self.event)
         results = None
         if query:
-            found = (
-                self.participants()
-                .filter(
-                    Q(company__legal_name__icontains=query)
-                    | Q(company__brand_name__icontains=query)
-                    | Q(representatives__name__icontains=query)
-                )
-                .distinct()
-                .order_by("company__legal_name")
-            )
+            found = search.qs.order_by("company__legal_name")
             results = paginate(request, found, per_page=20)
             for p in results:
                 p.first_meeting = first.get(p.pk)
@@ -241,7 +229,7 @@ class CheckinView(EventMixin, View):
         try:
             participant = services.check_in(participant, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             if was:
                 messages.info(
@@ -299,7 +287,7 @@ class CheckinCodeView(EventMixin, View):
         try:
             subject = services.check_in(subject, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             if was:
                 messages.info(request, _("%(company)s was already checked in.") % {"company": subject.company})
@@ -425,7 +413,7 @@ class MeetingHeldView(MeetingActionMixin, View):
         try:
             services.mark_held(meeting, actor=request.user)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             messages.success(request, _("Marked as held: %(meeting)s.") % {"meeting": _pair(meeting)})
         return self.back(meeting)
@@ -449,7 +437,7 @@ class MeetingNoShowView(MeetingActionMixin, View):
         try:
             services.mark_no_show(meeting, actor=request.user, participant=absent)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
         else:
             who = absent.company if absent else _("both sides")
             messages.success(
@@ -494,7 +482,7 @@ class MeetingRescheduleView(MeetingActionMixin, View):
         try:
             new = services.reschedule(meeting, actor=request.user, slot=slot, table=table)
         except ValidationError as exc:
-            messages.error(request, _error_text(exc))
+            messages.error(request, error_text(exc))
             return redirect("events:meeting_reschedule", self.event.pk, meeting.pk)
         messages.success(
             request,

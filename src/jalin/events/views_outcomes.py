@@ -6,7 +6,7 @@ import csv
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +17,7 @@ from django.views import View
 from jalin.core.views import paginate
 
 from . import outcomes as services
+from .filters import OutcomeFilter
 from .forms_outcomes import OutcomeForm
 from .models import Meeting, MeetingOutcome, MeetingStatus, NextStep, OutcomeRound, Priority
 from .stats import event_stats
@@ -44,28 +45,14 @@ class OutcomeListView(EventMixin, View):
         rounds = [OutcomeRound.EVENT, OutcomeRound.FOLLOW_UP] if event.follow_up_opened else [OutcomeRound.EVENT]
         meetings = _outcome_meetings(request.user, event)
         visible = MeetingOutcome.objects.restrict(request.user, "view").select_related("recorded_by")
-        filters = {"recorded": "", "step": "", "round": str(current)}
+        filters = {"recorded": "", "step": "", "round": str(current), "active": False}
         if self.can_manage:
-            filters.update({k: request.GET.get(k, filters[k]) for k in filters})
-            if filters["round"] not in {str(r) for r in rounds}:
-                filters["round"] = str(current)
-            shown_round = int(filters["round"])
-            meetings = meetings.annotate(
-                recorded=Count("outcomes", filter=Q(outcomes__round=shown_round), distinct=True)
-            )
-            total = meetings.count()
-            complete = meetings.filter(recorded__gte=2).count()
+            found = OutcomeFilter(request.GET, meetings, event=event, rounds=rounds, current=current)
+            filters = found.values()
+            total = found.queryset.count()
+            complete = found.queryset.filter(recorded__gte=2).count()
             counts = {"all": total, "complete": complete, "missing": total - complete}
-            if filters["recorded"] == "complete":
-                meetings = meetings.filter(recorded__gte=2)
-            elif filters["recorded"] == "missing":
-                meetings = meetings.filter(recorded__lt=2)
-            if filters["step"] in NextStep.values:
-                meetings = meetings.filter(
-                    pk__in=MeetingOutcome.objects.filter(
-                        meeting__event=event, round=shown_round, next_step=filters["step"]
-                    ).values("meeting_id")
-                )
+            meetings = found.qs
         else:
             mine = self.participant
             meetings = meetings.filter(Q(request__requester=mine) | Q(request__recipient=mine))
@@ -74,7 +61,7 @@ class OutcomeListView(EventMixin, View):
         meetings = meetings.prefetch_related(Prefetch("outcomes", queryset=visible, to_attr="visible_outcomes"))
         page = paginate(request, meetings.order_by("slot__index", "table__position", "pk"))
         rows = [self._row(m, rounds, current) for m in page.object_list]
-        filtered = self.can_manage and (filters["recorded"] or filters["step"])
+        filtered = filters["active"]
         return render(
             request,
             "events/outcome_list.html",

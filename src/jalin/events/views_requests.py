@@ -15,10 +15,10 @@ from jalin.core.permissions import can
 from jalin.core.views import paginate, sort_queryset
 
 from . import setup
+from .filters import RequestFilter
 from .forms_setup import DeclineForm, RequestForm
 from .models import ACTIVE_MEETING, Meeting, MeetingRequest, Participant, Priority, RequestStatus
-from .views_base import EventMixin
-from .views_setup import back, error_text
+from .views_base import EventMixin, back, error_text
 
 SORTS = {"created": "created", "priority": "priority", "status": "status", "from": "requester__company__legal_name"}
 
@@ -44,28 +44,8 @@ class RequestListView(EventMixin, View):
         elif box == "out":
             base = base.filter(requester=own)
         counts = dict(base.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-        status = request.GET.get("status", "")
-        priority = request.GET.get("priority", "")
-        mutual = request.GET.get("mutual", "")
-        q = request.GET.get("q", "").strip()
-        qs = base
-        if status in RequestStatus.values:
-            qs = qs.filter(status=status)
-        else:
-            status = ""
-        if priority in Priority.values:
-            qs = qs.filter(priority=priority)
-        else:
-            priority = ""
-        if mutual == "1":
-            qs = qs.filter(mutual=True)
-        else:
-            mutual = ""
-        if q:
-            qs = qs.filter(
-                Q(requester__company__legal_name__icontains=q) | Q(recipient__company__legal_name__icontains=q)
-            )
-        qs = qs.select_related("requester__company", "recipient__company", "candidate__need")
+        found = RequestFilter(request.GET, base)
+        qs = found.qs.select_related("requester__company", "recipient__company", "candidate__need")
         qs, sort = sort_queryset(request, qs, SORTS, "-created")
         page = paginate(request, qs)
         page.object_list = list(page.object_list)
@@ -100,13 +80,7 @@ class RequestListView(EventMixin, View):
                 box=box,
                 counts=[(value, label, counts.get(value, 0)) for value, label in RequestStatus.choices],
                 total=sum(counts.values()),
-                filters={
-                    "status": status,
-                    "priority": priority,
-                    "mutual": mutual,
-                    "q": q,
-                    "active": bool(status or priority or mutual or q),
-                },
+                filters=found.values(),
                 statuses=RequestStatus.choices,
                 priorities=Priority.choices,
                 decline_form=DeclineForm(),
