@@ -12,6 +12,7 @@
 
 import pytest
 from django.db.models.signals import post_migrate
+from django.utils import translation
 
 from jalin.accounts.models import Organisation, User
 from jalin.core.roles import Role
@@ -166,13 +167,32 @@ def people(officer, regional, regional_other, owner, colleague, outsider, buyer,
 
 
 @pytest.fixture
-def client_for(client):
-    """``client_for(user)`` signs ``user`` in (or out, for None) and returns the client."""
+def english():
+    """Run the test under English: many assertions read English text, and the product's default language is
+    Indonesian. A module opts in with ``pytestmark = pytest.mark.usefixtures("english")``."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_language():
+    """The language the clients of ``client_for`` ask for, by the language cookie; None leaves the choice to the
+    request (the default, Indonesian). A module or conftest whose tests read English pages overrides this
+    fixture to return ``"en"``."""
+    return None
+
+
+@pytest.fixture
+def client_for(client, settings, client_language):
+    """``client_for(user)`` signs ``user`` in (or out, for None) and returns the client, asking for
+    ``client_language`` pages when it is set."""
 
     def sign_in(user):
         client.logout()
         if user is not None:
             client.force_login(user)
+        if client_language:
+            client.cookies[settings.LANGUAGE_COOKIE_NAME] = client_language
         return client
 
     return sign_in

@@ -3,7 +3,7 @@ texts and URLs, and both refuse to commit a check that would change nothing."""
 
 from __future__ import annotations
 
-from django.conf import settings
+import pytest
 
 from jalin.core.imports import ImportReport, Table, flag_repeats, header_columns
 from jalin.core.models import Job
@@ -15,21 +15,20 @@ from tests.test_sourcing_import import rows_a_b, upload
 from tests.test_sourcing_services import build_buyers
 
 
-def english(client_for, user):
-    """A signed-in client that asks for English pages."""
-    client = client_for(user)
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+@pytest.fixture
+def client_language():
+    """Signed-in clients of ``client_for`` ask for English pages."""
+    return "en"
 
 
 def test_each_dataset_keeps_its_texts_and_urls(client_for, officer, regional, buyer_org):
-    page = english(client_for, officer).get("/companies/import/").content.decode()
+    page = client_for(officer).get("/companies/import/").content.decode()
     assert "<title>Import companies" in page and "one row per company, matched by NIB" in page
     assert 'href="/companies/import/template.xlsx"' in page and "docs/import-format.md" in page
     assert "“Nama Perusahaan”" in page and "You may import only companies" not in page
-    page = english(client_for, regional).get("/companies/import/").content.decode()
+    page = client_for(regional).get("/companies/import/").content.decode()
     assert "You may import only companies located in" in page
-    page = english(client_for, officer).get("/needs/import/").content.decode()
+    page = client_for(officer).get("/needs/import/").content.decode()
     assert "<title>Import needs" in page and "matched by its reference" in page
     assert 'href="/needs/import/template.csv"' in page and "docs/needs.md" in page
     assert "draft → open → closed or awarded" in page and "Nama Perusahaan" not in page
@@ -37,7 +36,7 @@ def test_each_dataset_keeps_its_texts_and_urls(client_for, officer, regional, bu
 
 
 def test_registry_result_page_links_to_the_registry(client_for, officer, django_capture_on_commit_callbacks):
-    client = english(client_for, officer)
+    client = client_for(officer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/companies/import/", {"file": upload(company_csv(ROW_A), "c.csv")})
     checked = Job.objects.get()
@@ -49,7 +48,7 @@ def test_registry_result_page_links_to_the_registry(client_for, officer, django_
 def test_a_needs_check_that_changes_nothing_cannot_be_committed(
     client_for, buyer, buyer_org, django_capture_on_commit_callbacks
 ):
-    client = english(client_for, buyer)
+    client = client_for(buyer)
     data = need_csv(*rows_a_b(build_buyers(buyer_org)))
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post("/needs/import/", {"file": upload(data)})

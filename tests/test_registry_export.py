@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 from openpyxl import load_workbook
 
 from jalin.companies import exporter
@@ -33,22 +32,13 @@ ROWS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # assertions read English (tests/conftest.py)
 
 
 @pytest.fixture
-def client_for(client_for, settings):
-    """Signed-in clients that ask for English pages."""
-
-    def sign_in(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
+def client_language():
+    """Signed-in clients of ``client_for`` ask for English pages."""
+    return "en"
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 from openpyxl import load_workbook
 
 from jalin.sourcing import services
@@ -16,11 +15,7 @@ from jalin.sourcing.importer import run_import
 from jalin.sourcing.models import Need
 from tests.test_sourcing_services import build_needs
 
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # assertions read English (tests/conftest.py)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from openpyxl import Workbook
 
 from jalin.core.models import Job, JobStatus, ObjectChange
@@ -23,20 +22,13 @@ HEADER = (
 )
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # assertions read English (tests/conftest.py)
 
 
 @pytest.fixture
-def client_for(client_for, settings):
-    def sign_in(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
+def client_language():
+    """Signed-in clients of ``client_for`` ask for English pages."""
+    return "en"
 
 
 @pytest.fixture

@@ -19,15 +19,9 @@ from tests.test_sourcing_services import PDF, build_needs, make_need
 
 
 @pytest.fixture
-def client_for(client_for, settings):
-    """Signed-in clients that ask for English pages."""
-
-    def sign_in(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
+def client_language():
+    """Signed-in clients of ``client_for`` ask for English pages."""
+    return "en"
 
 
 @pytest.fixture

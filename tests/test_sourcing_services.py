@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jalin.companies import services as company_services
 from jalin.companies.models import CertificationType, Company, Material, Plant, Process
@@ -27,6 +27,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 DXF = b"  0\r\nSECTION\r\n  2\r\nHEADER\r\n  0\r\nENDSEC\r\n  0\r\nEOF\r\n"
 STEP = b"ISO-10303-21;\nHEADER;\nENDSEC;\nEND-ISO-10303-21;\n"
+
+pytestmark = pytest.mark.usefixtures("english")  # assertions read English (tests/conftest.py)
 
 
 def codes(model, *values):
@@ -107,12 +109,6 @@ def build_needs(buyer_org, own_org) -> dict:
     data["other_open"] = make_need(other, "Reinforcement plate", processes=["stamping"], materials=["sheet-steel"])
     data["other_draft"] = make_need(other, "Stay bracket draft", status=NeedStatus.DRAFT)
     return data
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

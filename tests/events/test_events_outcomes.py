@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jalin.core.models import ObjectChange
 from jalin.events import outcomes, services
@@ -21,12 +21,6 @@ from tests.events_factory import make_world
 from tests.test_sourcing_services import make_need
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def shift_to_past(event):

@@ -8,7 +8,7 @@ import json
 import re
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from jalin.events import outcomes, services
 from jalin.events.models import EventStatus, MeetingRequest, Priority, RequestStatus
@@ -16,12 +16,6 @@ from jalin.events.stats import event_stats
 from tests.events_factory import company_for, join, make_event, make_world
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
