@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import translation
 from openpyxl import load_workbook
 
@@ -623,3 +624,355 @@ def test_change_log_json_is_what_the_json_field_stores(officer):
     for change in ObjectChange.objects.filter(content_type__model__in=["company", "certification"]):
         obj = change.content_type.get_object_for_this_type(pk=change.object_id)
         assert change.after == snapshot(obj) and change.object_repr == str(obj)[:200]
+
+
+# --------------------------------------------------------------------------------------------------------
+# The fast paths: writer thread, multi-row inserts, derived fields, change-log JSON, cell shortcuts
+
+
+def many_rows(count: int, start: int = 0) -> list[str]:
+    """Valid rows with varied cells: decimal commas, NPWPs, lists, certifications, empty cells."""
+    regions = ["33.28", "33.10", "Kabupaten Klaten", "Kota Tegal"]
+    processes = ["bubut", "las", "cor", "bubut; las", "cor; bubut; las"]
+    rows = []
+    for i in range(start, start + count):
+        npwp = "01.234.567.4-901.000" if i % 2 else ""
+        latitude = f"-6,{100 + i}" if i % 3 == 0 else (f"-6.{200 + i}" if i % 3 == 1 else "")
+        cert = "iso-9001:2027-12-31" if i % 4 == 0 else ("sni" if i % 4 == 1 else "")
+        rows.append(
+            f"91200050{i:05d},{npwp},CV Baris {i},ikm,{regions[i % 4]},{i % 40},{i}.500.000,"
+            f'"{processes[i % 5]}",besi,{cert},a{i}@ikm.example,{latitude}'
+        )
+    return rows
+
+
+MANY_HEADER = HEADER + ",latitude"
+
+
+def company_state() -> list[tuple]:
+    """Every stored company, link, certification and change-log entry, without ids and times."""
+    companies = [
+        (
+            (c.nib, c.legal_name, c.npwp, c.region_id, c.latitude, c.workforce, c.investment),
+            tuple(getattr(c, f) for f in DERIVED),
+            tuple(tuple(sorted(getattr(c, name).values_list("pk", flat=True))) for name in M2M),
+            tuple(sorted((x.certification_type_id, x.valid_until) for x in c.certifications.all())),
+        )
+        for c in Company.objects.order_by("nib")
+    ]
+    changes = sorted(
+        (ch.action, ch.content_type.model, ch.object_repr, sorted((ch.after or {}).keys()))
+        for ch in ObjectChange.objects.all()
+    )
+    return [*companies, *changes]
+
+
+@pytest.mark.parametrize("write_behind", [True, False])
+def test_batches_with_and_without_the_writer_thread(officer, monkeypatch, write_behind):
+    """Small batches, new and existing companies mixed: the writer thread must hand the connection back
+    before a batch reads its existing companies; the result is what derive() and snapshot() say."""
+    from jalin.companies import importer
+
+    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "WRITE_BEHIND", write_behind)
+    first = many_rows(10)
+    report = run_import(csv_bytes(*first, header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
+    assert report.committed and report.created == 10 and not report.errors
+    changed = [row.replace("besi", "besi cor") for row in first[::2]]
+    report = run_import(
+        csv_bytes(*changed, *many_rows(7, start=10), header=MANY_HEADER), filename="b.csv", actor=officer, dry_run=False
+    )
+    assert report.committed and (report.created, report.updated) == (7, 5) and not report.errors
+    assert Company.objects.count() == 17
+    for company in Company.objects.all():
+        stored = {f: getattr(company, f) for f in DERIVED}
+        services.derive(company)
+        assert stored == {f: getattr(company, f) for f in DERIVED}
+        changes = ObjectChange.objects.filter(object_id=str(company.pk), content_type__model="company")
+        last = changes.order_by("pk").last()
+        assert last.after == snapshot(company)
+    for cert in Certification.objects.all():
+        change = ObjectChange.objects.get(object_id=str(cert.pk), content_type__model="certification")
+        assert change.after == snapshot(cert) and change.object_repr == str(cert)
+
+
+def _pending_pages(cursor) -> int:
+    """Pages merged out of the companies' search index's pending list (0: nothing was pending)."""
+    cursor.execute("SELECT gin_clean_pending_list('companies_company_search_vector_gin'::regclass)")
+    return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_an_import_leaves_nothing_in_the_gin_pending_list(officer):
+    """The import raises the GIN pending-list limit for its transaction and merges what it left before the
+    commit: searches then read no pending list, and no later insert merges the import's entries."""
+    with connection.cursor() as cursor:
+        _pending_pages(cursor)
+        report = run_import(
+            csv_bytes(*many_rows(30), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False
+        )
+        assert report.committed and report.created == 30
+        assert _pending_pages(cursor) == 0
+        region = Company.objects.first().region
+        services.create_company(actor=officer, legal_name="CV Setelah Impor", nib="9120009999999", region=region)
+        assert _pending_pages(cursor) > 0  # an ordinary insert does leave its entries pending
+
+
+def test_writer_and_in_thread_imports_store_the_same(officer, monkeypatch):
+    from jalin.companies import importer
+
+    monkeypatch.setattr(importer, "BATCH", 4)
+    data = csv_bytes(*many_rows(13), header=MANY_HEADER)
+    states = []
+    for write_behind in (True, False):
+        monkeypatch.setattr(importer, "WRITE_BEHIND", write_behind)
+        run_import(data, filename="a.csv", actor=officer, dry_run=False)
+        states.append(company_state())
+        ObjectChange.objects.all().delete()
+        Company.objects.all().delete()
+    assert states[0] == states[1] and len(states[0]) > 13
+
+
+def test_a_database_error_in_the_writer_rolls_back_everything(officer, monkeypatch):
+    """The writer thread's INSERT of batch 3 fails in the database (a NIB the import wrongly believes new):
+    the error reaches the caller and batches 1 and 2, already written, are rolled back too."""
+    from django.db import IntegrityError
+
+    from jalin.companies import importer
+
+    run_import(csv_bytes(many_rows(8)[6]), filename="a.csv", actor=officer, dry_run=False)
+    assert count_rows()[0] == 1
+    before = count_rows()
+    monkeypatch.setattr(importer, "BATCH", 3)
+    monkeypatch.setattr(importer, "_known_nibs", lambda rows: set())  # row 7's NIB exists: its INSERT fails
+    with pytest.raises(IntegrityError):
+        run_import(csv_bytes(*many_rows(8), header=MANY_HEADER), filename="b.csv", actor=officer, dry_run=False)
+    assert count_rows() == before
+    assert Company.objects.filter(nib__in=["9120005000000", "9120005000003"]).count() == 0
+
+
+def test_an_error_while_planning_waits_for_the_writer_and_rolls_back(officer, monkeypatch):
+    from jalin.companies import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    planned = []
+    real = importer._plan_create
+
+    def plan_then_fail(row, plan, ctx):
+        planned.append(row.number)
+        if len(planned) == 5:  # batch 3, while the writer may still insert batch 2
+            raise RuntimeError("planning failed")
+        real(row, plan, ctx)
+
+    monkeypatch.setattr(importer, "_plan_create", plan_then_fail)
+    with pytest.raises(RuntimeError, match="planning failed"):
+        run_import(csv_bytes(*many_rows(8), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
+    assert count_rows() == (0, 0, 0)
+
+
+def test_write_behind_raises_the_jobs_error_and_the_transaction_rolls_back(db):
+    """The mechanism alone: a real constraint violation (a NIB twice) in the second job."""
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    from jalin.core.bulk import IdAllocator, WriteBehind, insert_rows, prepare
+    from jalin.regions.models import Region
+
+    region = Region.objects.exclude(level="province").first()
+    wrapper = transaction.get_connection()
+
+    def job(name):
+        company = Company(nib="9120006000001", legal_name=name, region=region)
+        return prepare([company], IdAllocator(), timezone.now())
+
+    with pytest.raises(IntegrityError), transaction.atomic(), WriteBehind() as writer:
+        writer.submit(insert_rows, *job("CV Satu"), wrapper)
+        writer.submit(insert_rows, *job("CV Dua"), wrapper)  # the same NIB again
+        writer.wait()
+    assert not Company.objects.filter(nib="9120006000001").exists()
+    # Off, the jobs run at once in this thread, in the same order.
+    with transaction.atomic(), WriteBehind(enabled=False) as writer:
+        writer.submit(insert_rows, *job("CV Satu"), wrapper)
+    assert Company.objects.get(nib="9120006000001").legal_name == "CV Satu"
+
+
+def test_multi_row_inserts_split_at_the_parameter_limit(officer, monkeypatch):
+    from jalin.core import bulk
+
+    monkeypatch.setattr(bulk, "SQLITE_MAX_PARAMS", 50)  # SQLite: a company per statement, links in twenties
+    report = run_import(csv_bytes(*many_rows(9), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
+    assert report.committed and Company.objects.count() == 9
+    assert sum(len(c.processes.all()) for c in Company.objects.prefetch_related("processes")) == 13  # 1+1+1+2+3+1+1+1+2
+
+
+def test_deriver_matches_services_derive(officer):
+    """Deriver (the import's derive()) against services.derive() reading the database, with products and
+    machines, no region, empty lists and certifications."""
+    from jalin.companies.import_write import Deriver
+    from jalin.companies.models import CertificationType, Machine, Product
+
+    run_import(csv_bytes(*many_rows(12), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
+    lookups = Lookups()
+    deriver = Deriver(lookups)
+    companies = list(Company.objects.all())
+    Product.objects.create(company=companies[0], name="Knalpot, racing", hs_code="8708.92", description="baja")
+    Product.objects.create(company=companies[1], name="Bracket")
+    Machine.objects.create(company=companies[1], machine_type="CNC")
+    companies[2].region = None
+    companies[2].region_id = None
+    companies[3].products, companies[3].hs_codes, companies[3].contact_name = "", "", "Budi"
+    types = list(CertificationType.objects.values_list("pk", flat=True)[:2])
+    for company in companies:
+        m2m = {name: list(getattr(company, name).values_list("pk", flat=True)) for name in M2M}
+        certs = list(company.certifications.values_list("certification_type_id", flat=True))
+        if company is companies[4]:
+            certs = types
+        products = list(company.product_items.all())
+        machines = company.machines.exists()
+        deriver(
+            company,
+            m2m["processes"],
+            m2m["materials"],
+            kbli=bool(m2m["kbli"]),
+            certifications=bool(certs),
+            certification_types=certs,
+            product_items=products,
+            machines=machines,
+        )
+        fast = {f: getattr(company, f) for f in DERIVED}
+        related = services.Related(
+            kbli=bool(m2m["kbli"]),
+            processes=list(company.processes.all()),
+            materials=list(company.materials.all()),
+            product_items=products,
+            machines=machines,
+            certifications=bool(certs),
+            certification_types=certs,
+        )
+        services.derive(company, related)
+        assert fast == {f: getattr(company, f) for f in DERIVED}
+
+
+def test_json_many_is_json_dumps_of_the_snapshot(officer):
+    import datetime
+    import json
+
+    from jalin.companies.models import CertificationType
+
+    run_import(csv_bytes(*many_rows(6), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
+    companies = list(Company.objects.all())
+    companies[0].legal_name = 'CV "Kutip" \\ 100% \x00\x1f ≥ é 日本'
+    companies[1].address = "}, {\"id\": 5, 'x'\n"
+    companies[2].created = datetime.datetime(2026, 1, 2, 3, 4, 5, 123456, tzinfo=datetime.UTC)
+    companies[3].latitude = Decimal("-0.000000")
+    companies[4].verified_at = companies[4].created
+    shot = Snapshot(Company)
+    items = [(c, {name: list(getattr(c, name).values_list("pk", flat=True)) for name in M2M}) for c in companies]
+    items[5][1]["kbli"] = []
+    assert shot.json_many(items) == [json.dumps(shot(c, m2m)) for c, m2m in items]
+    assert [json.loads(t) for t in shot.json_many(items)] == [snapshot(c) | {"kbli": m["kbli"]} for c, m in items]
+    assert shot.json_many([]) == []
+    # Other names on one item, a value the pieces cannot carry: each object through json.dumps.
+    mixed = [items[0], (items[1][0], {"kbli": [1]})]
+    assert shot.json_many(mixed) == [json.dumps(shot(c, m2m)) for c, m2m in mixed]
+    companies[5].legal_name = ["a", "b"]  # not what a CharField holds, but the text stays json.dumps'
+    assert shot.json_many(items) == [json.dumps(shot(c, m2m)) for c, m2m in items]
+    # Certifications, with their file field, against core's snapshot().
+    cert = Certification(company=companies[0], certification_type=CertificationType.objects.first(), pk=7)
+    assert Snapshot(Certification).json_many([(cert, {})]) == [json.dumps(snapshot(cert))]
+    cert.evidence = "certificates/2026/a.pdf"
+    assert Snapshot(Certification).json_many([(cert, {})]) == [json.dumps(snapshot(cert))]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "01.234.567.4-901.000",  # dotted, valid check digit
+        "01.234.567.5-901.000",  # dotted, wrong check digit
+        "012345674901000",
+        "0012345674901000",
+        "1012345674901000",  # 16 digits not starting with 0: a NIK, python-stdnum's own path
+        "12345674901000",  # 14 digits: a lost leading zero
+        "01.234.567.4-901.00",
+        "",
+        "0",
+    ],
+)
+def test_npwp_shortcut_agrees_with_clean_npwp(db, raw):
+    from django.core.exceptions import ValidationError
+
+    from jalin.companies.identifiers import clean_npwp
+    from jalin.companies.import_cells import Row, _digits, clean_npwp_cell
+
+    row = Row(2)
+    try:
+        clean_npwp_cell(row, raw, "npwp")
+    except CellError:
+        got = None
+    else:
+        got = row.values["npwp"]
+    try:
+        digits = _digits(raw)
+        expected = clean_npwp(digits)
+    except (CellError, ValidationError):
+        expected = None
+        if raw and len(_digits(raw)) in (14, 15):
+            try:
+                expected = clean_npwp("0" + _digits(raw))
+            except ValidationError:
+                expected = None
+    assert got == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"),
+    [
+        ("investment", "1.500.000.000"),
+        ("investment", "1500000000"),
+        ("investment", "007"),
+        ("investment", "1" + "0" * 20),  # too large
+        ("workforce", "1.500"),
+        ("workforce", "12"),
+        ("workforce", "٣"),  # a non-ASCII digit: the general path
+        ("workforce", "9" * 12),
+        ("latitude", "-6,12345"),
+        ("latitude", "-0,0"),
+        ("latitude", "-6.87"),
+        ("latitude", "100.5"),
+        ("latitude", "6,1234567890123456789"),
+        ("longitude", "110,5"),
+        ("longitude", "-0.0"),
+    ],
+)
+def test_number_shortcuts_agree_with_parse_number(db, name, raw):
+    from jalin.companies.import_cells import Row, cleaners
+
+    fast = Row(2)
+    try:
+        cleaners(Lookups())[name](fast, raw, name)
+        got = fast.values.get(name)
+    except CellError as exc:
+        got = str(exc.message)
+    # The same cell through parse_number(), as the cleaners read every cell before the shortcuts.
+    integer = name not in ("latitude", "longitude")
+    try:
+        number = parse_number(raw, integer=integer)
+    except CellError as exc:
+        expected = str(exc.message)
+    else:
+        if integer:
+            field = Company._meta.get_field(name)
+            limit = Decimal(10) ** field.max_digits if field.get_internal_type() == "DecimalField" else 2**31
+            if number >= limit:
+                expected = "The number is too large."
+            elif field.get_internal_type() == "DecimalField":
+                expected = number.quantize(Decimal(1))
+            else:
+                expected = int(number)
+        else:
+            bound = 90 if name == "latitude" else 180
+            if not -bound <= number <= bound:
+                expected = "Must be between -%(bound)s and %(bound)s degrees."
+            else:
+                expected = number.quantize(Decimal("0.000001"))
+    assert got == expected and type(got) is type(expected) and str(got) == str(expected)

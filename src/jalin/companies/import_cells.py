@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jalin.core.imports import CellError, Issue, is_scientific, msgid, parse_number, text_cell
+from jalin.core.tabular import _GROUPED
 from jalin.regions.models import Region, RegionLevel
 
 from .columns import BY_NAME
@@ -50,7 +51,6 @@ class TaxonomyIndex:
         self.primary: dict[str, set[int]] = {}
         self.synonyms: dict[str, set[int]] = {}
         self.cache: dict[str, int | CellError] = {}
-        self.ordered: dict[tuple[int, ...], tuple] = {}  # ids → entries in name order (the importer's cache)
         for item in model.objects.filter(is_active=True):
             self.by_id[item.pk] = item
             for text in (item.code, item.name_id, item.name_en):
@@ -234,6 +234,17 @@ _SCIENTIFIC_MESSAGE = _(
 )
 
 
+_DOUBLED = str.maketrans("0123456789", "0246813579")  # Luhn: a doubled digit's digit sum
+_NPWP_DOTTED = re.compile(r"[0-9]{2}\.[0-9]{3}\.[0-9]{3}\.[0-9]-[0-9]{3}\.[0-9]{3}")  # 01.234.567.4-901.000
+
+
+def _luhn_ok(digits: str) -> bool:
+    """The Luhn check of ASCII ``digits`` (python-stdnum's ``luhn.validate`` passing)."""
+    # Summing the bytes of ASCII digits sums the digits plus 48 each.
+    total = sum(digits[-1::-2].encode()) + sum(digits[-2::-2].translate(_DOUBLED).encode()) - 48 * len(digits)
+    return total % 10 == 0
+
+
 def _digits(raw) -> str:
     if isinstance(raw, float) and not raw.is_integer():
         raise CellError(_SCIENTIFIC_MESSAGE)
@@ -246,6 +257,9 @@ def _digits(raw) -> str:
 
 
 def clean_nib_cell(row: Row, raw, column: str) -> None:
+    if type(raw) is str and len(raw) == 13 and raw.isascii() and raw.isdigit() and raw != EXAMPLE_NIB:
+        row.values["nib"] = raw  # the common case: what the checks below accept unchanged
+        return
     digits = _digits(raw)
     if len(digits) == 12 and isinstance(raw, int | float):
         row.warnings.append(
@@ -266,7 +280,16 @@ def clean_nib_cell(row: Row, raw, column: str) -> None:
 
 
 def clean_npwp_cell(row: Row, raw, column: str) -> None:
-    digits = _digits(raw)
+    dotted = type(raw) is str and _NPWP_DOTTED.fullmatch(raw)  # then _digits() would only drop the dots and dash
+    digits = raw.replace(".", "").replace("-", "") if dotted else _digits(raw)
+    # The common cases first, accepted exactly as clean_npwp() accepts them (its Luhn check, without
+    # python-stdnum's general-purpose cleaning): 15 digits, or 16 starting with 0.
+    if len(digits) == 15 and _luhn_ok(digits[:9]):
+        row.values["npwp"] = "0" + digits
+        return
+    if len(digits) == 16 and digits[0] == "0" and _luhn_ok(digits[:10]):
+        row.values["npwp"] = digits
+        return
     try:
         row.values["npwp"] = clean_npwp(digits)
         return
@@ -305,6 +328,12 @@ def _whole(name: str) -> Callable:
     one = Decimal(1)
 
     def clean(row: Row, raw, column: str) -> None:
+        # 1500000000 and 1.500.000.000 (a CSV cell, already trimmed), read as parse_number() reads them.
+        if type(raw) is str and raw.isascii() and (raw.isdigit() or _GROUPED.match(raw)):
+            number = Decimal(raw.replace(".", ""))
+            if number < limit:
+                row.values[name] = number if rupiah else int(number)
+                return
         number = parse_number(raw, integer=True)
         if number is None:
             return
@@ -321,14 +350,28 @@ def _whole(name: str) -> Callable:
     return clean
 
 
+_MICRODEGREE = Decimal("0.000001")
+_DOT_DECIMAL = re.compile(r"-?\d{1,3}\.\d{1,20}")  # -6.87: parse_number() reads it as Decimal(text)
+_COMMA_DECIMAL = re.compile(r"(-?)(\d{1,3}),(\d{1,20})")  # -6,87: the Indonesian decimal comma
+
+
 def _coordinate(name: str, bound: int) -> Callable:
     def clean(row: Row, raw, column: str) -> None:
-        number = parse_number(raw, integer=False)
+        number = None
+        if type(raw) is str:  # a CSV cell, already trimmed: the common forms, read as parse_number() does
+            if _DOT_DECIMAL.fullmatch(raw):
+                number = Decimal(raw)
+            elif match := _COMMA_DECIMAL.fullmatch(raw):
+                number = Decimal(f"{match[2]}.{match[3]}")
+                if match[1]:
+                    number = -number
+        if number is None:
+            number = parse_number(raw, integer=False)
         if number is None:
             return
         if not -bound <= number <= bound:
             raise CellError(_("Must be between -%(bound)s and %(bound)s degrees."), bound=bound)
-        row.values[name] = number.quantize(Decimal("0.000001"))
+        row.values[name] = number.quantize(_MICRODEGREE)
 
     return clean
 
@@ -441,6 +484,9 @@ def clean_website_cell(row: Row, raw, column: str) -> None:
 
 
 def clean_phone_cell(row: Row, raw, column: str) -> None:
+    if type(raw) is str:
+        _phone_text(row, raw, column)
+        return
     if isinstance(raw, int | float):
         text = text_cell(raw)
         if not text.startswith("62"):
@@ -451,7 +497,10 @@ def clean_phone_cell(row: Row, raw, column: str) -> None:
             )
             text = "0" + text
         raw = text
-    _text("phone")(row, raw, column)
+    _phone_text(row, raw, column)
+
+
+_phone_text = _text("phone")
 
 
 _CERT_DATE = re.compile(

@@ -4,6 +4,7 @@ snapshots and rows, and what existing companies already have. Used by :mod:`jali
 from __future__ import annotations
 
 import datetime
+import json
 import operator
 from dataclasses import dataclass, field
 
@@ -16,8 +17,11 @@ from jalin.core.middleware import current_request_id
 from jalin.core.models import ObjectChange
 from jalin.core.services import SECRET_FIELDS
 
+from . import services
+from .classification import enterprise_class, industry_class
 from .import_cells import Lookups
 from .models import Certification, Company, Machine, Product
+from .search import certification_token, material_token, process_token, province_token, region_token
 
 M2M = ("kbli", "processes", "materials")
 
@@ -34,7 +38,7 @@ class Plan:
 class Snapshot:
     """:func:`jalin.core.services.snapshot` compiled for one model: the same keys and values (a test holds
     the two equal) without the per-object many-to-many queries (the import passes the ids it holds) and at
-    a fraction of the cost per row."""
+    a fraction of the cost per row. :meth:`json` writes the snapshot's JSON text directly."""
 
     def __init__(self, model):
         exclude = SECRET_FIELDS | set(getattr(model, "changelog_exclude", ()))
@@ -43,7 +47,16 @@ class Snapshot:
         self.attnames = [f.attname for f in fields]
         self.read = operator.itemgetter(*self.attnames)  # one C-level call instead of a descriptor per field
         plain = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.FloatField)
-        self.convert = [f.name for f in fields if not isinstance(f.target_field if f.is_relation else f, plain)]
+        self.files = [f.name for f in fields if isinstance(f, models.FileField)]
+        self.convert = [
+            f.name
+            for f in fields
+            if not isinstance(f.target_field if f.is_relation else f, plain) and f.name not in self.files
+        ]
+        self.files_at = [self.names.index(name) for name in self.files]
+        dates = (models.DateField, models.TimeField)  # DateTimeField is a DateField
+        self.dates_at = [i for i, f in enumerate(fields) if isinstance(f, dates) and f.name in self.convert]
+        self.templates: dict[tuple, str] = {}  # many-to-many names → JSON with a %s for each value
 
     def __call__(self, obj, m2m: dict[str, list[int]]) -> dict:
         try:
@@ -51,13 +64,80 @@ class Snapshot:
         except KeyError:  # a deferred field
             values = [getattr(obj, a) for a in self.attnames]
         data = dict(zip(self.names, values, strict=True))
-        for name in self.convert:  # decimals, dates, UUIDs, files; text and numbers are JSON as they are
+        for name in self.convert:  # decimals, dates, UUIDs; text and numbers are JSON as they are
             value = data[name]
             if value is not None and type(value) not in _JSON_AS_IS:
                 data[name] = _json_value(value)
+        for name in self.files:
+            data[name] = _file_name(data[name])
         for name, ids in m2m.items():
             data[name] = sorted(ids)
         return data
+
+    def json_many(self, items: list[tuple]) -> list[str]:
+        """``[json.dumps(self(obj, m2m)) for obj, m2m in items]``: the same texts (a test holds them equal), at
+        a third of the cost, for items that all have the same many-to-many names (each batch's new
+        companies, or certifications).
+
+        Instead of a dictionary per object for the JSON encoder, the field values of all the objects go
+        through it as one flat list (dates converted here, decimals and UUIDs by its ``default``, as
+        :meth:`__call__` converts them) with NUL between the items, which occurs nowhere else in the output
+        (the encoder escapes control characters in strings), and the many-to-many lists as one list of
+        lists; the pieces then fill a template of the keys, repeated for every object, in one formatting
+        operation. Should the pieces not come out one per value (a value that is itself a list or a
+        dictionary), or the items differ in their many-to-many names, each object goes through
+        ``json.dumps`` after all."""
+        if not items:
+            return []
+        names = tuple(items[0][1])
+        flat: list = []
+        lists: list = []
+        read, dates, files = self.read, self.dates_at, self.files_at
+        last = last_text = None  # the same time stamp (created) on every object: written once
+        try:
+            for obj, m2m in items:
+                if dates or files:
+                    values = list(read(obj.__dict__))
+                    for i in dates:
+                        value = values[i]
+                        if value is not None:
+                            if value is not last:
+                                last, last_text = value, value.isoformat()
+                            values[i] = last_text
+                    for i in files:
+                        values[i] = _file_name(values[i])
+                    flat += values
+                else:
+                    flat += read(obj.__dict__)
+                if tuple(m2m) != names:
+                    raise LookupError
+                lists += map(sorted, m2m.values())
+        except (LookupError, AttributeError):  # a deferred field, not a date in a date field, other names
+            return [json.dumps(self(obj, m2m)) for obj, m2m in items]
+        # str(): decimals and UUIDs as _json_value() writes them.
+        pieces = json.dumps(flat, separators=("\x00", ": "), default=str)[1:-1].split("\x00")
+        linked = json.dumps(lists)[2:-2].split("], [") if lists else []
+        if len(pieces) != len(flat) or len(linked) != len(lists):
+            return [json.dumps(self(obj, m2m)) for obj, m2m in items]
+        width, extra = len(self.names), len(names)
+        if extra:  # interleave: each object's values, then its lists
+            step = width + extra
+            merged = [""] * (step * len(items))
+            for i in range(width):
+                merged[i::step] = pieces[i::width]
+            for i in range(extra):
+                merged[width + i :: step] = linked[i::extra]
+            pieces = merged
+        template = self.templates.get(names)
+        if template is None:
+            template = self.templates[names] = self._template(names)
+        return ("\x00".join([template] * len(items)) % tuple(pieces)).split("\x00")
+
+    def _template(self, m2m: tuple) -> str:
+        """The JSON text of a snapshot with a ``%s`` for each value (inside ``[…]`` for the lists)."""
+        keys = [json.dumps(k).replace("%", "%%") + ": %s" for k in self.names]
+        keys += [json.dumps(k).replace("%", "%%") + ": [%s]" for k in m2m]
+        return "{" + ", ".join(keys) + "}"
 
 
 _JSON_AS_IS = frozenset({str, int, float, bool})
@@ -67,6 +147,10 @@ def _json_value(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return str(value)  # Decimal, UUID, enum members
+
+
+def _file_name(value):
+    return getattr(value, "name", value) or None  # a FieldFile's name, or the stored path; None when empty
 
 
 @dataclass
@@ -200,13 +284,159 @@ class ChangeLog:
         self.json = lambda value: wrapper.ops.adapt_json_value(value, encoder)
         self.content_types = {m: ContentType.objects.get_for_model(m).pk for m in (Company, Certification)}
 
-    def __call__(self, action: str, obj, before: dict | None, after: dict) -> tuple:
+    def __call__(self, action: str, obj, before: dict | str | None, after: dict | str) -> tuple:
+        """The row; ``before`` and ``after`` are snapshots, or their JSON text (see :meth:`Snapshot.json`),
+        which both databases take for a JSON column as it is."""
         return (
             *self.common,
             action,
             self.content_types[type(obj)],
             str(obj.pk),
             str(obj)[:200],
-            None if before is None else self.json(before),
-            self.json(after),
+            None if before is None else before if type(before) is str else self.json(before),
+            after if type(after) is str else self.json(after),
         )
+
+
+#: The completeness items in the order Deriver computes them (services._present's, by the same tests).
+_PRESENT = (
+    "npwp",
+    "kbli",
+    "address",
+    "coordinates",
+    "workforce",
+    "investment",
+    "turnover",
+    "products",
+    "hs_codes",
+    "processes",
+    "materials",
+    "machines",
+    "capacity",
+    "certifications",
+    "contact",
+)
+
+
+def _by_name(item) -> str:
+    return item.name_id
+
+
+class Deriver:
+    """:func:`jalin.companies.services.derive` for an import, which holds each company's related rows in
+    memory: the same fields and values (a test holds the two equal on every row of generated files and on
+    updates with products and machines) at about a third of the cost, because what repeats from row to row
+    is computed once per import: each list of processes or materials in name order with its search words
+    and filter tokens, the tokens of each region, and the score of each set of present items (through
+    services' own ``_score``). The size classes are services' own functions.
+
+    Should services' list of completeness items change so that it no longer matches :data:`_PRESENT`, every
+    call goes to services.derive() itself (slower, never wrong)."""
+
+    def __init__(self, lookups: Lookups):
+        self.processes, self.materials = lookups.processes, lookups.materials
+        self.fallback = set(_PRESENT) != {key for key, _weight, _advice in services.COMPLETENESS} or len(
+            _PRESENT
+        ) != len(services.COMPLETENESS)
+        self.scores: dict[tuple, int] = {}
+        self.taxonomies: dict[tuple, tuple] = {}  # (index, *ids) → (entries, words, tokens)
+        self.regions: dict[int, frozenset] = {}
+        self.certification_tokens: dict[int, str] = {}
+
+    def __call__(
+        self,
+        company: Company,
+        process_ids,
+        material_ids,
+        *,
+        kbli: bool,
+        certifications: bool,
+        certification_types,
+        product_items=(),
+        machines: bool = False,
+    ) -> None:
+        """Set ``company``'s derived fields; ``process_ids`` and ``material_ids`` are its taxonomy ids (any
+        order), ``certification_types`` the type ids of its certifications."""
+        processes, process_words, process_tokens = self._taxonomy(self.processes, process_ids, process_token)
+        materials, material_words, material_tokens = self._taxonomy(self.materials, material_ids, material_token)
+        if self.fallback:
+            related = services.Related(
+                kbli=kbli,
+                processes=processes,
+                materials=materials,
+                product_items=product_items,
+                machines=machines,
+                certifications=certifications,
+                certification_types=certification_types,
+            )
+            services.derive(company, related)
+            return
+        ic = industry_class(company.workforce, company.investment)
+        ec = enterprise_class(company.business_capital, company.turnover)
+        company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
+        company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
+        present = (
+            bool(company.npwp),
+            kbli,
+            bool(company.address),
+            company.latitude is not None and company.longitude is not None,
+            company.workforce is not None,
+            company.investment is not None,
+            company.turnover is not None,
+            bool(company.products.strip()) or bool(product_items),
+            bool(company.hs_codes) or any(p.hs_code for p in product_items),
+            bool(processes),
+            bool(materials),
+            machines,
+            company.monthly_capacity is not None,
+            certifications,
+            bool(company.contact_name and (company.phone or company.email)),
+        )
+        score = self.scores.get(present)
+        if score is None:
+            score = self.scores[present] = services._score(dict(zip(_PRESENT, present, strict=True)))
+        company.completeness = score
+        # search_text: the company's own words, its region's name, the taxonomies' words, its products' words.
+        region_id = company.region_id
+        region = company.region if region_id else None
+        parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
+        if region is not None:
+            parts.append(region.name)
+        parts += [process_words, material_words]
+        for product in product_items:
+            parts += [product.name, product.hs_code, product.description]
+        company.search_text = " ".join([p for p in parts if p]).replace(",", " ")
+        # filter_tokens: sorted, space-separated.
+        tokens = process_tokens | material_tokens
+        if region_id is not None:
+            tokens = tokens | self._region_tokens(region_id, region)
+        if certification_types:
+            tokens = tokens | {self._certification_token(t) for t in certification_types}
+        company.filter_tokens = " ".join(sorted(tokens))
+
+    def _taxonomy(self, index, ids, token) -> tuple:
+        """The entries of taxonomy ``ids`` in the models' order (by Indonesian name, as derive() reads them
+        from the database), their search words joined, and their filter tokens; once per distinct list."""
+        key = (index, *ids)
+        found = self.taxonomies.get(key)
+        if found is None:
+            entries = tuple(sorted((index.by_id[i] for i in ids), key=_by_name))
+            words = [w for e in entries for w in (e.name_id, e.name_en, e.synonyms) if w]
+            found = entries, " ".join(words), frozenset(token(e.pk) for e in entries)
+            self.taxonomies[key] = found
+        return found
+
+    def _region_tokens(self, region_id: int, region) -> frozenset:
+        found = self.regions.get(region_id)
+        if found is None:
+            tokens = [region_token(region_id)]
+            if region is not None and region.parent_id is not None:
+                tokens.append(province_token(region.parent_id))
+            found = self.regions[region_id] = frozenset(tokens)
+        return found
+
+    def _certification_token(self, type_id: int) -> str:
+        found = self.certification_tokens.get(type_id)
+        if found is None:
+            found = self.certification_tokens[type_id] = certification_token(type_id)
+        return found

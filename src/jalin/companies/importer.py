@@ -4,9 +4,12 @@ The whole file is read and checked first (cells, duplicates within the file, the
 the NIBs already in the registry are looked up, a query per 5,000. The database work runs in batches of
 :data:`BATCH` rows: a batch with existing companies loads them and their related rows (a query each), and
 every batch ends in bulk inserts and updates for companies, their many-to-many rows, certifications and the
-change log (see :mod:`jalin.core.bulk`). Everything happens in one transaction: with *all or nothing* (the
-default) a single bad row means nothing is written; otherwise the valid rows are written and the report
-lists the skipped ones with why.
+change log (see :mod:`jalin.core.bulk`). The inserts of a batch run on a writer thread, through this
+thread's connection, while the next batch is planned (:class:`jalin.core.bulk.WriteBehind`: one at a time,
+and this thread waits for it before a query of its own). Everything happens in one transaction: with *all
+or nothing* (the default) a single bad row means nothing is written; otherwise the valid rows are written
+and the report lists the skipped ones with why. An error on the writer thread is raised here and rolls the
+whole transaction back.
 
 An empty cell never erases a stored value (so an export with hidden private columns imports back
 unchanged); to clear a value, edit the company's page.
@@ -21,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jalin.core.bulk import BulkSession, IdAllocator, insert_rows, prepare
+from jalin.core.bulk import BulkSession, IdAllocator, Insert, WriteBehind, prepare
 from jalin.core.imports import (
     DetachedProgress,
     ImportFileError,
@@ -36,11 +39,24 @@ from jalin.core.services import snapshot
 
 from .import_cells import Lookups, Row, issue
 from .import_parse import check_duplicates, check_regions, parse_table
-from .import_write import M2M, ChangeLog, CompanyFactory, Plan, Snapshot, Stored, stored_for, through_model
+from .import_write import (
+    M2M,
+    ChangeLog,
+    CompanyFactory,
+    Deriver,
+    Plan,
+    Snapshot,
+    Stored,
+    stored_for,
+    through_model,
+)
 from .models import Certification, Company
-from .services import Related, derive
 
 BATCH = 1000
+
+#: Whether a commit's inserts run on a helper thread while the next batch is planned (see
+#: :class:`jalin.core.bulk.WriteBehind`); off, they run in the importing thread, in the same order.
+WRITE_BEHIND = True
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -57,9 +73,12 @@ class Context:
     now: object = None
     change: ChangeLog | None = None
     snapshot: Snapshot | None = None
+    cert_snapshot: Snapshot | None = None
     factory: CompanyFactory | None = None
+    derive: Deriver | None = None
     ids: IdAllocator | None = None
     known: set[str] = field(default_factory=set)  # NIBs of the file already in the registry
+    writer: WriteBehind | None = None  # runs the inserts (see _write)
     outcomes: dict = field(default_factory=lambda: {"created": [], "updated": [], "unchanged": []})
 
 
@@ -114,14 +133,22 @@ def _run(source, filename, actor, dry_run, all_or_nothing, progress) -> ImportRe
         now=now,
         change=ChangeLog(actor, now),
         snapshot=Snapshot(Company),
+        cert_snapshot=Snapshot(Certification),
         factory=CompanyFactory(lookups),
+        derive=Deriver(lookups),
     )
     if dry_run:  # reads only: no transaction, so nothing is locked and progress shows as it goes
         context.known = _known_nibs(rows)
         _batches(rows, context, progress)
     else:
-        with transaction.atomic(), DetachedProgress(progress) as detached, BulkSession():
+        with (
+            transaction.atomic(),
+            DetachedProgress(progress) as detached,
+            BulkSession(Company),
+            WriteBehind(enabled=WRITE_BEHIND) as context.writer,
+        ):
             context.ids = IdAllocator()
+            context.ids.before_query = context.writer.wait
             # Which NIBs exist, and ids for every company and certification the file may add: one query
             # each, so that batches of new companies need none.
             context.known = _known_nibs(rows)
@@ -170,6 +197,8 @@ def _process(batch: list[Row], ctx: Context) -> None:
     existing = {}
     nibs = [r.nib for r in batch if not r.errors and r.nib in ctx.known]
     if nibs:  # only batches with updates query
+        if ctx.writer is not None:
+            ctx.writer.wait()  # the connection is the writer's until then
         existing = _existing(nibs, ctx)
     for row in batch:
         company = existing.get(row.nib) if not row.errors else None
@@ -216,34 +245,18 @@ def _existing(nibs: list[str], ctx: Context) -> dict[str, Company]:
     return {c.nib: c for c in qs}
 
 
-def _by_name(item) -> str:
-    return item.name_id
-
-
-def _related(ctx: Context, m2m: dict, **extra) -> Related:
-    return Related(
-        kbli=bool(m2m["kbli"]),
-        processes=_in_order(ctx.lookups.processes, m2m["processes"]),
-        materials=_in_order(ctx.lookups.materials, m2m["materials"]),
-        **extra,
-    )
-
-
-def _in_order(index, ids: list[int]) -> tuple:
-    """The taxonomy entries of ``ids`` in the models' order (by Indonesian name), as derive() reads them from
-    the database; each distinct list is sorted once per import (rows repeat the same few combinations)."""
-    key = tuple(ids)
-    found = index.ordered.get(key)
-    if found is None:
-        found = index.ordered[key] = tuple(sorted((index.by_id[i] for i in ids), key=_by_name))
-    return found
-
-
 def _plan_create(row: Row, plan: Plan, ctx: Context) -> None:
     company = ctx.factory(row.values)
     m2m = {name: row.m2m.get(name, []) for name in M2M}
     certs = [ctx.factory.certification(company, t, u) for t, u in row.certs]
-    derive(company, _related(ctx, m2m, certifications=bool(certs), certification_types=[t for t, _u in row.certs]))
+    ctx.derive(
+        company,
+        m2m["processes"],
+        m2m["materials"],
+        kbli=bool(m2m["kbli"]),
+        certifications=bool(certs),
+        certification_types=[t for t, _u in row.certs],
+    )
     plan.creates.append((company, m2m))
     plan.cert_creates += certs
 
@@ -268,16 +281,15 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
             plan.cert_updates.append((cert, snapshot(cert)))
             cert.valid_until = until
             cert_changes += 1
-    derive(
+    ctx.derive(
         company,
-        _related(
-            ctx,
-            m2m,
-            product_items=stored.products.get(company.pk, []),
-            machines=company.pk in stored.machines,
-            certifications=bool(existing_certs) or cert_changes > 0,
-            certification_types=[*existing_certs, *(t for t, _u in row.certs if t not in existing_certs)],
-        ),
+        m2m["processes"],
+        m2m["materials"],
+        kbli=bool(m2m["kbli"]),
+        product_items=stored.products.get(company.pk, []),
+        machines=company.pk in stored.machines,
+        certifications=bool(existing_certs) or cert_changes > 0,
+        certification_types=[*existing_certs, *(t for t, _u in row.certs if t not in existing_certs)],
     )
     after = ctx.snapshot(company, m2m)
     changed = {k for k, v in after.items() if before.get(k) != v}
@@ -295,11 +307,18 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
 
 def _write(plan: Plan, ctx: Context) -> None:
     """New rows are inserted in bulk, with ids allocated here (so links and the change log need no
-    read-back); updates are ORM bulk updates."""
+    read-back), on the writer thread while the next batch is planned; updates are ORM bulk updates, run
+    here once the writer is idle (before this batch's inserts, so replaced links go before new ones)."""
+    inserts = []  # (model, columns, rows), for the writer
     changes = []
     if plan.creates:
-        _insert(*prepare([c for c, _m2m in plan.creates], ctx.ids, ctx.now))
-        changes += [ctx.change(ChangeAction.CREATE, c, None, ctx.snapshot(c, m2m)) for c, m2m in plan.creates]
+        inserts.append(prepare([c for c, _m2m in plan.creates], ctx.ids, ctx.now))
+        texts = ctx.snapshot.json_many(plan.creates)
+        changes += [
+            ctx.change(ChangeAction.CREATE, c, None, t) for (c, _m2m), t in zip(plan.creates, texts, strict=True)
+        ]
+    if plan.updates or plan.refreshes or plan.cert_updates:
+        ctx.writer.wait()
     if plan.updates:
         fields = set().union(*(changed for *_x, changed in plan.updates)) - set(M2M)
         for company, *_x in plan.updates:
@@ -315,18 +334,22 @@ def _write(plan: Plan, ctx: Context) -> None:
         if replaced:
             through.objects.filter(**{f"{source}__in": [c.pk for c, _ids in replaced]}).delete()
         links = [(c, m2m[name]) for c, m2m in plan.creates] + replaced
-        _insert(through, [source, target], [(c.pk, i) for c, ids in links for i in ids])
+        inserts.append((through, [source, target], [(c.pk, i) for c, ids in links for i in ids]))
     if plan.cert_creates:
         for cert in plan.cert_creates:
             cert.company_id = cert.company.pk  # the company got its id after the certification was built
-        _insert(*prepare(plan.cert_creates, ctx.ids, ctx.now))
-        changes += [ctx.change(ChangeAction.CREATE, c, None, snapshot(c)) for c in plan.cert_creates]
+        inserts.append(prepare(plan.cert_creates, ctx.ids, ctx.now))
+        texts = ctx.cert_snapshot.json_many([(c, {}) for c in plan.cert_creates])
+        changes += [ctx.change(ChangeAction.CREATE, c, None, t) for c, t in zip(plan.cert_creates, texts, strict=True)]
     if plan.cert_updates:
         Certification.objects.bulk_update([c for c, _b in plan.cert_updates], ["valid_until"])
         changes += [ctx.change(ChangeAction.UPDATE, c, b, snapshot(c)) for c, b in plan.cert_updates]
-    _insert(ObjectChange, ChangeLog.columns, changes)
+    inserts.append((ObjectChange, ChangeLog.columns, changes))
+    wrapper = ctx.writer.wrapper
+    ctx.writer.submit(_insert_all, [Insert(*i, wrapper) for i in inserts if i[2]], wrapper)
 
 
-def _insert(model, columns, rows) -> None:
-    if rows:
-        insert_rows(model, columns, rows)
+def _insert_all(inserts: list[Insert], wrapper) -> None:
+    """The writer's job: every insert of a batch, through the importing thread's connection ``wrapper``."""
+    for insert in inserts:
+        insert.run(wrapper)
