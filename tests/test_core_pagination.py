@@ -132,3 +132,31 @@ def test_plain_lists_and_uncapped_results_do_not_walk(crowd, officer, monkeypatc
     paginator = CappedPaginator(qs, PER_PAGE, by_ids=True)  # 15 matches, under the cap of 1000
     assert [c.pk for c in paginator.page(2)] == reference(qs, 2, cap=1000) and not paginator.is_capped
     assert seen == []
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "region", "-region", "workforce", "-workforce", "completeness"])
+@pytest.mark.parametrize("filters", [{"q": "knalpot"}, {"q": "knalpot", "process": "welding"}, {"process": "casting"}])
+def test_uncapped_pages_sort_the_counted_ids_by_key_alone(crowd, officer, sort, filters):
+    """Up to the cap, the page is the counted ids sorted without the filters (an expression, a nullable key
+    and ties included), row for row the page the filters give, on every page."""
+    Company.objects.filter(pk__in=[c.pk for c in crowd[::4]]).update(workforce=None)
+    qs = company_list(officer, CompanyFilters(sort=sort, **filters))
+    everything = list(qs.values_list("pk", flat=True))
+    assert 0 < len(everything) <= 30
+    for number in range(1, len(everything) // PER_PAGE + 2):
+        paginator = CappedPaginator(qs, PER_PAGE, count_cap=100, by_ids=True)
+        if number > paginator.num_pages:
+            break
+        assert not paginator.is_capped
+        assert paginator.ordered_ids((number - 1) * PER_PAGE, number * PER_PAGE) is not None
+        page = paginator.page(number)
+        assert [c.pk for c in page.object_list] == everything[(number - 1) * PER_PAGE : number * PER_PAGE]
+
+
+def test_an_order_the_manager_cannot_sort_by_falls_back(crowd, officer):
+    from django.db.models import F
+
+    qs = company_list(officer, CompanyFilters(q="knalpot")).annotate(rank=F("completeness")).order_by("-rank", "pk")
+    paginator = CappedPaginator(qs, PER_PAGE, count_cap=100, by_ids=True)
+    assert paginator.count and paginator.ordered_ids(0, PER_PAGE) is None
+    assert [c.pk for c in paginator.page(1).object_list] == list(qs.values_list("pk", flat=True))[:PER_PAGE]

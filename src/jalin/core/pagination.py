@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 from functools import partial
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, FieldError
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -38,8 +38,10 @@ MAX_PAGE_SIZE = 200
 class CappedPaginator(Paginator):
     """With ``by_ids=True`` (a queryset of model instances), the count fetches the primary keys of up to
     ``cap + 1`` rows instead of counting them; when they are all there is, the page is read by those keys
-    (``pk IN (…)``) instead of by the filters again: the database then never walks an ordered index
-    hoping for a rare match, which is how a search with few results became the slowest one."""
+    instead of by the filters again: the keys are sorted by a query on the primary key alone
+    (:meth:`ordered_ids`) and the page's rows read by its few keys, so the database neither walks an
+    ordered index hoping for a rare match (how a search with few results became the slowest one) nor
+    runs the search again."""
 
     count_cap = DEFAULT_COUNT_CAP
     walk_rows = DEFAULT_WALK_ROWS
@@ -79,13 +81,38 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if self._ids is not None and not self.is_capped:
-            rows = self.object_list.filter(pk__in=self._ids) if self._ids else self.object_list.none()
-            return self._get_page(rows[bottom:top], number, self)
+            if not self._ids:
+                return self._get_page(self.object_list.none(), number, self)
+            ids = self.ordered_ids(bottom, top)
+            if ids is not None:
+                return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+            return self._get_page(self.object_list.filter(pk__in=self._ids)[bottom:top], number, self)
         if self.by_ids and self.is_capped and self.walk_is_short(top):
             ids = self.walked_ids(bottom, top)
             if ids is not None:
                 return self._get_page(self.object_list.filter(pk__in=ids), number, self)
         return super().page(number)
+
+    def ordered_ids(self, bottom: int, top: int) -> list | None:
+        """Rows ``bottom:top`` of the counted ids (all the matches) in the queryset's order, read by the primary
+        key alone: the filters already chose these ids, and with them still in the query PostgreSQL plans
+        the page through the search index again (a full GIN bitmap, about 100 ms at 1,000,000 companies,
+        applying ``id = ANY(…)`` as a filter after it). The page's rows are then read by their few ids.
+        ``None`` when the order is not one this model's manager can sort by (an annotation's name, or no
+        explicit order)."""
+        qs = self.object_list
+        order = qs.query.order_by
+        if self._ids is None or not order or qs.query.extra_order_by or qs.query.distinct or qs.query.combinator:
+            return None
+        try:
+            return list(
+                qs.model._base_manager.using(qs.db)
+                .filter(pk__in=self._ids)
+                .order_by(*order)
+                .values_list("pk", flat=True)[bottom:top]
+            )
+        except FieldError:
+            return None
 
     def walk_is_short(self, top: int) -> bool:
         """Whether the walk for the first ``top`` rows likely stays inside ``walk_rows``, judged by the ids the
