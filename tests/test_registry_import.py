@@ -44,23 +44,12 @@ ROW_A = "9120004000001,01.234.567.4-901.000,CV Logam Satu,ikm,33.28,12,850.000.0
 ROW_B = "9120004000002,,PT Cor Dua,ikm,Kabupaten Klaten,40,2.000.000.000,cor,besi cor,iso-9001:2027-12-31,"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    """Assertions read English text; the product's default language is Indonesian."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("english")  # assertions read English text (tests/conftest.py)
 
 
 @pytest.fixture
-def client_for(client_for, settings):
-    """Signed-in clients that ask for English pages."""
-
-    def sign_in(user):
-        client = client_for(user)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return sign_in
+def client_language():
+    return "en"
 
 
 def csv_bytes(*rows: str, header: str = HEADER) -> bytes:
