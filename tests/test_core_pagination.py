@@ -134,8 +134,8 @@ def test_plain_lists_and_uncapped_results_do_not_walk(crowd, officer, monkeypatc
     assert seen == []
 
 
-@pytest.mark.parametrize("sort", ["name", "-name", "region", "-region", "workforce", "-workforce", "completeness"])
-@pytest.mark.parametrize("filters", [{"q": "knalpot"}, {"q": "knalpot", "process": "welding"}, {"process": "casting"}])
+@pytest.mark.parametrize("sort", ["-name", "region", "-workforce", "completeness"])
+@pytest.mark.parametrize("filters", [{"q": "knalpot", "process": "welding"}, {"process": "casting"}])
 def test_uncapped_pages_sort_the_counted_ids_by_key_alone(crowd, officer, sort, filters):
     """Up to the cap, the page is the counted ids sorted without the filters (an expression, a nullable key
     and ties included), row for row the page the filters give, on every page."""
