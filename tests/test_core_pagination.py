@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from jalin.companies.models import Company
 from jalin.companies.queries import CompanyFilters, company_list
-from jalin.core.pagination import CappedPaginator
+from jalin.core.pagination import CappedPaginator, page_size, paginate
 from tests.test_registry_pages import make_company
 
 PER_PAGE = 3
@@ -160,3 +161,28 @@ def test_an_order_the_manager_cannot_sort_by_falls_back(crowd, officer):
     paginator = CappedPaginator(qs, PER_PAGE, count_cap=100, by_ids=True)
     assert paginator.count and paginator.ordered_ids(0, PER_PAGE) is None
     assert [c.pk for c in paginator.page(1).object_list] == list(qs.values_list("pk", flat=True))[:PER_PAGE]
+
+
+@pytest.mark.parametrize(
+    ("query", "default", "expected"),
+    [
+        ({}, None, 25),
+        ({}, 100, 100),
+        ({"per_page": "7"}, None, 7),
+        ({"per_page": "0"}, None, 1),
+        ({"per_page": "-5"}, 100, 1),
+        ({"per_page": "100000"}, None, 200),
+        ({"per_page": "many"}, 20, 20),
+        ({"per_page": ""}, None, 25),
+    ],
+)
+def test_page_size_reads_per_page_within_bounds(settings, query, default, expected):
+    settings.JALIN_PAGE_SIZE = 25
+    assert page_size(RequestFactory().get("/", query), default) == expected
+
+
+def test_paginate_gives_the_last_page_past_the_end(crowd):
+    request = RequestFactory().get("/", {"page": "99", "per_page": "4"})
+    page = paginate(request, Company.objects.order_by("pk"))
+    assert page.number == page.paginator.num_pages == 8
+    assert len(page.object_list) == 2

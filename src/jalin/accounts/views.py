@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from rest_framework.authtoken.models import Token
 
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can, can_add
 from jalin.core.roles import Role
-from jalin.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, paginate, sort_queryset
+from jalin.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, sort_queryset
 
 from . import services
 from .forms import OrganisationForm, ProfileForm, SignInForm, UserForm

@@ -22,9 +22,9 @@ from django.utils.translation import gettext_noop
 from django.views import View
 
 from jalin.core.models import ObjectChange
-from jalin.core.pagination import paginate_capped
+from jalin.core.pagination import paginate, paginate_capped
 from jalin.core.permissions import can, can_add
-from jalin.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectMixin, paginate, sort_queryset
+from jalin.core.views import ObjectDeleteView, ObjectDetailView, ObjectEditView, ObjectMixin, sort_queryset
 from jalin.regions.models import Region, RegionLevel
 
 from . import services

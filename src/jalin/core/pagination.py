@@ -195,14 +195,27 @@ class CappedPaginator(Paginator):
         return self._capped_count > self.count_cap
 
 
-def paginate_capped(request, queryset, per_page: int | None = None, count_cap: int | None = None, by_ids=False):
-    """Like ``core.views.paginate`` (``?page=``, ``?per_page=`` up to 200), with a capped count."""
+def page_size(request, default: int | None = None) -> int:
+    """The rows a site page shows: ``?per_page=`` (1 to :data:`MAX_PAGE_SIZE`), else ``default``, else
+    ``JALIN_PAGE_SIZE``. A value that is not a number is ignored."""
     from django.conf import settings
 
-    per_page = per_page or settings.JALIN_PAGE_SIZE
-    with contextlib.suppress(ValueError):
-        per_page = max(1, min(MAX_PAGE_SIZE, int(request.GET.get("per_page", per_page))))
-    return CappedPaginator(queryset, per_page, count_cap=count_cap, by_ids=by_ids).get_page(request.GET.get("page"))
+    size = default or settings.JALIN_PAGE_SIZE
+    with contextlib.suppress(ValueError, TypeError):
+        size = int(request.GET.get("per_page", size))
+    return max(1, min(MAX_PAGE_SIZE, size))
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """The page of ``queryset`` that ``?page=`` asks for (the last one when it is past the end), with
+    :func:`page_size` rows."""
+    return Paginator(queryset, page_size(request, per_page)).get_page(request.GET.get("page"))
+
+
+def paginate_capped(request, queryset, per_page: int | None = None, count_cap: int | None = None, by_ids=False):
+    """Like :func:`paginate`, with a capped count (see :class:`CappedPaginator`)."""
+    paginator = CappedPaginator(queryset, page_size(request, per_page), count_cap=count_cap, by_ids=by_ids)
+    return paginator.get_page(request.GET.get("page"))
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -6,13 +6,10 @@ an object the user may not see is a 404, one they may see but not change is a 40
 
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,7 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from .models import Job, ObjectChange
-from .pagination import MAX_PAGE_SIZE
+from .pagination import paginate
 from .permissions import can, can_add
 from .services import delete_object
 
@@ -36,16 +33,6 @@ def next_url(request, default: str) -> str:
     if on_site and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
         return target
     return default
-
-
-def paginate(request, queryset: QuerySet, per_page: int | None = None):
-    from django.conf import settings
-
-    per_page = per_page or settings.JALIN_PAGE_SIZE
-    with contextlib.suppress(ValueError):
-        per_page = max(1, min(MAX_PAGE_SIZE, int(request.GET.get("per_page", per_page))))
-    paginator = Paginator(queryset, per_page)
-    return paginator.get_page(request.GET.get("page"))
 
 
 def sort_queryset(request, queryset: QuerySet, allowed: dict[str, str], default: str) -> tuple[QuerySet, str]:

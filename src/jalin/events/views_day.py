@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can
-from jalin.core.views import next_url, paginate
+from jalin.core.views import next_url
 
 from . import agenda as ag
 from . import services

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can, can_add
-from jalin.core.views import ObjectHistoryView, paginate, sort_queryset
+from jalin.core.views import ObjectHistoryView, sort_queryset
 from jalin.matching.services import company_of
 
 from . import services, setup

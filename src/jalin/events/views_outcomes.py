@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from jalin.core.views import paginate
+from jalin.core.pagination import paginate
 
 from . import outcomes as services
 from .filters import OutcomeFilter

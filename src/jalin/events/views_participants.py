@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from jalin.companies.models import Company
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can
-from jalin.core.views import paginate, sort_queryset
+from jalin.core.views import sort_queryset
 
 from . import setup
 from .filters import ParticipantFilter

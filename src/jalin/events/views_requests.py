@@ -11,8 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can
-from jalin.core.views import paginate, sort_queryset
+from jalin.core.views import sort_queryset
 
 from . import setup
 from .filters import RequestFilter

@@ -17,8 +17,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jalin.companies.models import Company
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can, can_add
-from jalin.core.views import next_url, paginate
+from jalin.core.views import next_url
 from jalin.sourcing.models import Need
 
 from . import queries, services

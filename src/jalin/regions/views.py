@@ -3,7 +3,8 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.views import View
 
-from jalin.core.views import ObjectDetailView, paginate, sort_queryset
+from jalin.core.pagination import paginate
+from jalin.core.views import ObjectDetailView, sort_queryset
 
 from .models import Region, RegionLevel, RegionSource
 

@@ -16,9 +16,10 @@ from django.views import View
 
 from jalin.companies.models import Company, CompanyKind, Material, Process
 from jalin.core.models import ChangeAction, ObjectChange
+from jalin.core.pagination import paginate
 from jalin.core.permissions import can, can_add
 from jalin.core.roles import Role
-from jalin.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectMixin, paginate
+from jalin.core.views import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectMixin
 
 from . import services
 from .forms import AttachmentForm, NeedForm, is_programme_officer
