@@ -176,6 +176,28 @@ def test_commit_creates_then_updates_by_nib(officer):
     assert report.taken == {"updated": [[2, 2]], "unchanged": [[3, 3]]}
 
 
+def test_updating_a_company_linked_to_a_retired_process(officer):
+    """A process an officer retired (``is_active=False``) cannot be named in a file, but a company that still
+    has it keeps it, and the import of its other fields derives its search words from it as before."""
+    from jalin.companies.models import Process
+
+    run_import(csv_bytes(ROW_A), filename="a.csv", actor=officer, dry_run=False)
+    Process.objects.filter(code="welding").update(is_active=False)
+    report = run_import(csv_bytes(ROW_A.replace(",12,", ",14,")), filename="b.csv", actor=officer, dry_run=True)
+    assert [(i.row, i.text) for i in report.errors] == [(2, "Unknown process las: use a code or name from the list.")]
+    sparse = "9120004000001,,CV Logam Satu,,33.28,14,,,,,"
+    report = run_import(csv_bytes(sparse), filename="c.csv", actor=officer, dry_run=False)
+    assert report.committed and report.updated == 1, report.to_json()
+    company = Company.objects.get()
+    assert company.workforce == 14 and sorted(company.processes.values_list("code", flat=True)) == [
+        "turning",
+        "welding",
+    ]
+    stored = {f: getattr(company, f) for f in DERIVED}
+    services.derive(company)
+    assert stored == {f: getattr(company, f) for f in DERIVED}
+
+
 def test_parsing_in_two_processes_gives_the_same_report(officer, monkeypatch):
     """Large files are parsed half in a forked child; the report is the same as parsing alone."""
     serial = run_import(MESSY, filename=MESSY.name, actor=officer, dry_run=True)
@@ -794,15 +816,15 @@ def test_multi_row_inserts_split_at_the_parameter_limit(officer, monkeypatch):
     assert sum(len(c.processes.all()) for c in Company.objects.prefetch_related("processes")) == 13  # 1+1+1+2+3+1+1+1+2
 
 
-def test_deriver_matches_services_derive(officer):
-    """Deriver (the import's derive()) against services.derive() reading the database, with products and
-    machines, no region, empty lists and certifications."""
+def test_one_deriver_for_a_run_gives_what_derive_gives_each_company(officer):
+    """A Deriver kept for many companies (the import's, the demo's) memoises what repeats; every company still
+    gets what a fresh services.derive() reading the database gives it — with products and machines, no region,
+    empty lists, certifications, and processes named in another order."""
     from jalin.companies.import_write import Deriver
     from jalin.companies.models import CertificationType, Machine, Product
 
     run_import(csv_bytes(*many_rows(12), header=MANY_HEADER), filename="a.csv", actor=officer, dry_run=False)
-    lookups = Lookups()
-    deriver = Deriver(lookups)
+    deriver = Deriver(Lookups())
     companies = list(Company.objects.all())
     Product.objects.create(company=companies[0], name="Knalpot, racing", hs_code="8708.92", description="baja")
     Product.objects.create(company=companies[1], name="Bracket")
@@ -810,35 +832,23 @@ def test_deriver_matches_services_derive(officer):
     companies[2].region = None
     companies[2].region_id = None
     companies[3].products, companies[3].hs_codes, companies[3].contact_name = "", "", "Budi"
-    types = list(CertificationType.objects.values_list("pk", flat=True)[:2])
-    for company in companies:
+    for type_id in CertificationType.objects.values_list("pk", flat=True)[:2]:
+        companies[4].certifications.create(certification_type_id=type_id)
+    for company in companies * 2:  # the second pass reads what the first memoised
         m2m = {name: list(getattr(company, name).values_list("pk", flat=True)) for name in M2M}
         certs = list(company.certifications.values_list("certification_type_id", flat=True))
-        if company is companies[4]:
-            certs = types
-        products = list(company.product_items.all())
-        machines = company.machines.exists()
-        deriver(
+        deriver.row(
             company,
-            m2m["processes"],
+            m2m["processes"][::-1],
             m2m["materials"],
             kbli=bool(m2m["kbli"]),
             certifications=bool(certs),
             certification_types=certs,
-            product_items=products,
-            machines=machines,
+            product_items=list(company.product_items.all()),
+            machines=company.machines.exists(),
         )
         fast = {f: getattr(company, f) for f in DERIVED}
-        related = services.Related(
-            kbli=bool(m2m["kbli"]),
-            processes=list(company.processes.all()),
-            materials=list(company.materials.all()),
-            product_items=products,
-            machines=machines,
-            certifications=bool(certs),
-            certification_types=certs,
-        )
-        services.derive(company, related)
+        services.derive(company)
         assert fast == {f: getattr(company, f) for f in DERIVED}
 
 

@@ -51,8 +51,10 @@ class TaxonomyIndex:
         self.primary: dict[str, set[int]] = {}
         self.synonyms: dict[str, set[int]] = {}
         self.cache: dict[str, int | CellError] = {}
-        for item in model.objects.filter(is_active=True):
-            self.by_id[item.pk] = item
+        for item in model.objects.all():
+            self.by_id[item.pk] = item  # retired entries too: companies that have one keep it
+            if not item.is_active:
+                continue  # but a file cannot name it
             for text in (item.code, item.name_id, item.name_en):
                 self.primary.setdefault(_key(text), set()).add(item.pk)
             for text in item.synonyms.split(","):

@@ -18,10 +18,8 @@ from jalin.core.models import ObjectChange
 from jalin.core.services import SECRET_FIELDS
 
 from . import services
-from .classification import enterprise_class, industry_class
 from .import_cells import Lookups
 from .models import Certification, Company, Machine, Product
-from .search import certification_token, material_token, process_token, province_token, region_token
 
 M2M = ("kbli", "processes", "materials")
 
@@ -298,52 +296,15 @@ class ChangeLog:
         )
 
 
-#: The completeness items in the order Deriver computes them (services._present's, by the same tests).
-_PRESENT = (
-    "npwp",
-    "kbli",
-    "address",
-    "coordinates",
-    "workforce",
-    "investment",
-    "turnover",
-    "products",
-    "hs_codes",
-    "processes",
-    "materials",
-    "machines",
-    "capacity",
-    "certifications",
-    "contact",
-)
-
-
-def _by_name(item) -> str:
-    return item.name_id
-
-
-class Deriver:
-    """:func:`jalin.companies.services.derive` for an import, which holds each company's related rows in
-    memory: the same fields and values (a test holds the two equal on every row of generated files and on
-    updates with products and machines) at about a third of the cost, because what repeats from row to row
-    is computed once per import: each list of processes or materials in name order with its search words
-    and filter tokens, the tokens of each region, and the score of each set of present items (through
-    services' own ``_score``). The size classes are services' own functions.
-
-    Should services' list of completeness items change so that it no longer matches :data:`_PRESENT`, every
-    call goes to services.derive() itself (slower, never wrong)."""
+class Deriver(services.Deriver):
+    """:class:`jalin.companies.services.Deriver` for an import, which names each company's processes and
+    materials by id: one per import, so what repeats from row to row is computed once."""
 
     def __init__(self, lookups: Lookups):
-        self.processes, self.materials = lookups.processes, lookups.materials
-        self.fallback = set(_PRESENT) != {key for key, _weight, _advice in services.COMPLETENESS} or len(
-            _PRESENT
-        ) != len(services.COMPLETENESS)
-        self.scores: dict[tuple, int] = {}
-        self.taxonomies: dict[tuple, tuple] = {}  # (index, *ids) → (entries, words, tokens)
-        self.regions: dict[int, frozenset] = {}
-        self.certification_tokens: dict[int, str] = {}
+        super().__init__()
+        self.processes, self.materials = lookups.processes.by_id, lookups.materials.by_id
 
-    def __call__(
+    def row(
         self,
         company: Company,
         process_ids,
@@ -357,86 +318,13 @@ class Deriver:
     ) -> None:
         """Set ``company``'s derived fields; ``process_ids`` and ``material_ids`` are its taxonomy ids (any
         order), ``certification_types`` the type ids of its certifications."""
-        processes, process_words, process_tokens = self._taxonomy(self.processes, process_ids, process_token)
-        materials, material_words, material_tokens = self._taxonomy(self.materials, material_ids, material_token)
-        if self.fallback:
-            related = services.Related(
-                kbli=kbli,
-                processes=processes,
-                materials=materials,
-                product_items=product_items,
-                machines=machines,
-                certifications=certifications,
-                certification_types=certification_types,
-            )
-            services.derive(company, related)
-            return
-        ic = industry_class(company.workforce, company.investment)
-        ec = enterprise_class(company.business_capital, company.turnover)
-        company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
-        company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
-        present = (
-            bool(company.npwp),
-            kbli,
-            bool(company.address),
-            company.latitude is not None and company.longitude is not None,
-            company.workforce is not None,
-            company.investment is not None,
-            company.turnover is not None,
-            bool(company.products.strip()) or bool(product_items),
-            bool(company.hs_codes) or any(p.hs_code for p in product_items),
-            bool(processes),
-            bool(materials),
-            machines,
-            company.monthly_capacity is not None,
-            certifications,
-            bool(company.contact_name and (company.phone or company.email)),
+        related = services.Related(
+            kbli=kbli,
+            processes=[self.processes[i] for i in process_ids],
+            materials=[self.materials[i] for i in material_ids],
+            product_items=product_items,
+            machines=machines,
+            certifications=certifications,
+            certification_types=certification_types,
         )
-        score = self.scores.get(present)
-        if score is None:
-            score = self.scores[present] = services._score(dict(zip(_PRESENT, present, strict=True)))
-        company.completeness = score
-        # search_text: the company's own words, its region's name, the taxonomies' words, its products' words.
-        region_id = company.region_id
-        region = company.region if region_id else None
-        parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
-        if region is not None:
-            parts.append(region.name)
-        parts += [process_words, material_words]
-        for product in product_items:
-            parts += [product.name, product.hs_code, product.description]
-        company.search_text = " ".join([p for p in parts if p]).replace(",", " ")
-        # filter_tokens: sorted, space-separated.
-        tokens = process_tokens | material_tokens
-        if region_id is not None:
-            tokens = tokens | self._region_tokens(region_id, region)
-        if certification_types:
-            tokens = tokens | {self._certification_token(t) for t in certification_types}
-        company.filter_tokens = " ".join(sorted(tokens))
-
-    def _taxonomy(self, index, ids, token) -> tuple:
-        """The entries of taxonomy ``ids`` in the models' order (by Indonesian name, as derive() reads them
-        from the database), their search words joined, and their filter tokens; once per distinct list."""
-        key = (index, *ids)
-        found = self.taxonomies.get(key)
-        if found is None:
-            entries = tuple(sorted((index.by_id[i] for i in ids), key=_by_name))
-            words = [w for e in entries for w in (e.name_id, e.name_en, e.synonyms) if w]
-            found = entries, " ".join(words), frozenset(token(e.pk) for e in entries)
-            self.taxonomies[key] = found
-        return found
-
-    def _region_tokens(self, region_id: int, region) -> frozenset:
-        found = self.regions.get(region_id)
-        if found is None:
-            tokens = [region_token(region_id)]
-            if region is not None and region.parent_id is not None:
-                tokens.append(province_token(region.parent_id))
-            found = self.regions[region_id] = frozenset(tokens)
-        return found
-
-    def _certification_token(self, type_id: int) -> str:
-        found = self.certification_tokens.get(type_id)
-        if found is None:
-            found = self.certification_tokens[type_id] = certification_token(type_id)
-        return found
+        self(company, related)

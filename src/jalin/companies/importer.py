@@ -249,7 +249,7 @@ def _plan_create(row: Row, plan: Plan, ctx: Context) -> None:
     company = ctx.factory(row.values)
     m2m = {name: row.m2m.get(name, []) for name in M2M}
     certs = [ctx.factory.certification(company, t, u) for t, u in row.certs]
-    ctx.derive(
+    ctx.derive.row(
         company,
         m2m["processes"],
         m2m["materials"],
@@ -281,7 +281,7 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
             plan.cert_updates.append((cert, snapshot(cert)))
             cert.valid_until = until
             cert_changes += 1
-    ctx.derive(
+    ctx.derive.row(
         company,
         m2m["processes"],
         m2m["materials"],

@@ -15,7 +15,7 @@ from jalin.core.services import create_object, delete_object, ensure_can, log_ch
 
 from .classification import enterprise_class, industry_class
 from .models import Certification, Company, CompanyKind, Machine, Material, Plant, Process, Product, Verification
-from .search import filter_tokens
+from .search import certification_token, material_token, process_token, province_token, region_token
 
 #: What a complete profile has, with its weight and the advice shown when it is missing.
 COMPLETENESS: list[tuple[str, int, object]] = [
@@ -37,10 +37,14 @@ COMPLETENESS: list[tuple[str, int, object]] = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Related:
-    """A company's related rows as :func:`derive` needs them, for callers that already hold them in memory
-    (the bulk import); without it, derive() reads them from the database."""
+    """A company's related rows as :func:`derive` needs them. :func:`related_rows` reads them for a saved
+    company; the bulk import and the demo generator, which hold them in memory, build them themselves.
+
+    ``processes`` and ``materials`` are entries with ``id``, ``name_id``, ``name_en`` and ``synonyms`` (the
+    models, or anything shaped like them), in any order; ``product_items`` have ``name``, ``hs_code`` and
+    ``description``, in the order their words go into the search text (``Product``'s, by name)."""
 
     kbli: bool = False
     processes: Sequence[Process] = ()
@@ -51,102 +55,163 @@ class Related:
     certification_types: Sequence[int] = ()  # the certifications' type ids, for the filter tokens
 
 
-def _present(company: Company, related: Related | None = None) -> dict[str, bool]:
-    saved = company.pk is not None
-    r = related
+def related_rows(company: Company) -> Related:
+    """What :func:`derive` needs of a company's related rows, read from the database (none when unsaved)."""
+    if company.pk is None:
+        return Related()
+    types = list(company.certifications.values_list("certification_type_id", flat=True))
+    return Related(
+        kbli=company.kbli.exists(),
+        processes=list(company.processes.all()),
+        materials=list(company.materials.all()),
+        product_items=list(company.product_items.all()),
+        machines=company.machines.exists(),
+        certifications=bool(types),
+        certification_types=types,
+    )
+
+
+def _present(profile, related: Related) -> dict[str, bool]:
+    """Which of the :data:`COMPLETENESS` items ``profile`` (a company, or anything with its fields) has."""
+    items = related.product_items
     return {
-        "npwp": bool(company.npwp),
-        "kbli": r.kbli if r else saved and company.kbli.exists(),
-        "address": bool(company.address),
-        "coordinates": company.latitude is not None and company.longitude is not None,
-        "workforce": company.workforce is not None,
-        "investment": company.investment is not None,
-        "turnover": company.turnover is not None,
-        "products": bool(company.products.strip())
-        or (bool(r.product_items) if r else saved and company.product_items.exists()),
-        "hs_codes": bool(company.hs_codes)
-        or (
-            any(p.hs_code for p in r.product_items)
-            if r
-            else saved and company.product_items.exclude(hs_code="").exists()
-        ),
-        "processes": bool(r.processes) if r else saved and company.processes.exists(),
-        "materials": bool(r.materials) if r else saved and company.materials.exists(),
-        "machines": r.machines if r else saved and company.machines.exists(),
-        "capacity": company.monthly_capacity is not None,
-        "certifications": r.certifications if r else saved and company.certifications.exists(),
-        "contact": bool(company.contact_name and (company.phone or company.email)),
+        "npwp": bool(profile.npwp),
+        "kbli": related.kbli,
+        "address": bool(profile.address),
+        "coordinates": profile.latitude is not None and profile.longitude is not None,
+        "workforce": profile.workforce is not None,
+        "investment": profile.investment is not None,
+        "turnover": profile.turnover is not None,
+        "products": bool(profile.products.strip()) or bool(items),
+        "hs_codes": bool(profile.hs_codes) or any(p.hs_code for p in items),
+        "processes": bool(related.processes),
+        "materials": bool(related.materials),
+        "machines": related.machines,
+        "capacity": profile.monthly_capacity is not None,
+        "certifications": related.certifications,
+        "contact": bool(profile.contact_name and (profile.phone or profile.email)),
     }
 
 
+_TOTAL_WEIGHT = sum(weight for _, weight, _ in COMPLETENESS)
+
+
 def _score(present: dict[str, bool]) -> int:
-    total = sum(weight for _, weight, _ in COMPLETENESS)
-    return round(100 * sum(weight for key, weight, _ in COMPLETENESS if present[key]) / total)
+    return round(100 * sum(weight for key, weight, _ in COMPLETENESS if present[key]) / _TOTAL_WEIGHT)
 
 
 def completeness(company: Company, related: Related | None = None) -> tuple[int, list[str]]:
     """The profile-completeness score (0–100) and, most valuable first, what to add next."""
-    present = _present(company, related)
+    present = _present(company, related or related_rows(company))
     missing = sorted((item for item in COMPLETENESS if not present[item[0]]), key=lambda item: -item[1])
     return _score(present), [str(advice) for _, _, advice in missing]
 
 
-def _taxonomies(company: Company, related: Related | None) -> tuple[Sequence[Process], Sequence[Material]]:
-    if related is not None:
-        return related.processes, related.materials
-    if company.pk is not None:
-        return list(company.processes.all()), list(company.materials.all())
-    return (), ()
+#: The fields :func:`derive` sets, in the order :meth:`Deriver.values` gives them.
+DERIVED_FIELDS = (
+    "industry_class",
+    "industry_class_rule",
+    "enterprise_class",
+    "enterprise_class_rule",
+    "completeness",
+    "search_text",
+    "filter_tokens",
+)
 
 
-def search_text(company: Company, related: Related | None = None, taxonomies=None) -> str:
-    parts = [company.legal_name, company.brand_name, company.products, company.hs_codes, company.nib]
-    if company.region_id:
-        parts.append(company.region.name)
-    processes, materials = taxonomies if taxonomies is not None else _taxonomies(company, related)
-    if related is not None:
-        products = related.product_items
-    elif company.pk is not None:
-        products = company.product_items.all()
-    else:
-        products = ()
-    for taxonomy in (*processes, *materials):
-        parts += [taxonomy.name_id, taxonomy.name_en, taxonomy.synonyms]
-    for product in products:
-        parts += [product.name, product.hs_code, product.description]
-    return " ".join(p for p in parts if p).replace(",", " ")
+def _by_name(entry) -> tuple:
+    return entry.name_id, entry.id  # the models' order (Taxonomy.Meta.ordering), ties by id
 
 
-def company_filter_tokens(company: Company, related: Related | None = None, taxonomies=None) -> str:
-    """``Company.filter_tokens`` (see ``companies.search``): region, province, processes, materials and the
-    types of its certifications, by id."""
-    processes, materials = taxonomies if taxonomies is not None else _taxonomies(company, related)
-    if related is not None:
-        types = related.certification_types
-    elif company.pk is not None:
-        types = company.certifications.values_list("certification_type_id", flat=True)
-    else:
-        types = ()
-    return filter_tokens(
-        region_id=company.region_id,
-        province_id=company.region.parent_id if company.region_id else None,
-        process_ids=[p.pk for p in processes],
-        material_ids=[m.pk for m in materials],
-        certification_type_ids=types,
-    )
+class Deriver:
+    """The fields computed from a company's others: size classes with their rules, completeness, search text
+    and filter tokens. The one implementation behind :func:`derive` (a company at a time), the bulk import
+    and the demo generator (a Deriver per run): what repeats from company to company is computed once — the
+    score of each set of present items, each set of processes or materials with its words (in name order)
+    and tokens, each region's and certification type's tokens."""
+
+    def __init__(self):
+        self._scores: dict[tuple, int] = {}
+        self._taxonomies: dict[tuple, tuple[str, frozenset]] = {}
+        self._regions: dict[int, frozenset] = {}
+        self._certifications: dict[int, str] = {}
+
+    def values(self, profile, region, related: Related) -> tuple:
+        """The :data:`DERIVED_FIELDS` of ``profile`` (a company, or anything with its fields) in ``region``
+        (``None``, or anything with ``id``, ``name`` and ``parent_id``)."""
+        ic = industry_class(profile.workforce, profile.investment)
+        ec = enterprise_class(profile.business_capital, profile.turnover)
+        present = _present(profile, related)
+        key = tuple(present.values())
+        score = self._scores.get(key)
+        if score is None:
+            score = self._scores[key] = _score(present)
+        process_words, process_tokens = self._taxonomy(related.processes, process_token)
+        material_words, material_tokens = self._taxonomy(related.materials, material_token)
+        parts = [profile.legal_name, profile.brand_name, profile.products, profile.hs_codes, profile.nib]
+        tokens = process_tokens | material_tokens
+        if region is not None:
+            parts.append(region.name)
+            tokens |= self._region(region)
+        parts += [process_words, material_words]
+        for product in related.product_items:
+            parts += [product.name, product.hs_code, product.description]
+        if related.certification_types:
+            tokens |= {self._certification(t) for t in related.certification_types}
+        return (
+            ic.size or "",
+            ic.rule,
+            ec.size or "",
+            ec.rule,
+            score,
+            " ".join([p for p in parts if p]).replace(",", " "),
+            " ".join(sorted(tokens)),
+        )
+
+    def __call__(self, company: Company, related: Related | None = None) -> None:
+        """Set ``company``'s derived fields; ``related`` defaults to :func:`related_rows`."""
+        region = company.region if company.region_id else None
+        (
+            company.industry_class,
+            company.industry_class_rule,
+            company.enterprise_class,
+            company.enterprise_class_rule,
+            company.completeness,
+            company.search_text,
+            company.filter_tokens,
+        ) = self.values(company, region, related if related is not None else related_rows(company))  # DERIVED_FIELDS
+
+    def _taxonomy(self, entries, token) -> tuple[str, frozenset]:
+        """The search words of ``entries`` (in name order) joined, and their filter tokens."""
+        if not entries:
+            return "", frozenset()
+        key = (token, frozenset(e.id for e in entries))
+        found = self._taxonomies.get(key)
+        if found is None:
+            ordered = sorted(entries, key=_by_name)
+            words = " ".join([w for e in ordered for w in (e.name_id, e.name_en, e.synonyms) if w])
+            found = self._taxonomies[key] = words, frozenset(token(e.id) for e in ordered)
+        return found
+
+    def _region(self, region) -> frozenset:
+        found = self._regions.get(region.id)
+        if found is None:
+            tokens = {region_token(region.id)}
+            if region.parent_id is not None:
+                tokens.add(province_token(region.parent_id))
+            found = self._regions[region.id] = frozenset(tokens)
+        return found
+
+    def _certification(self, type_id: int) -> str:
+        found = self._certifications.get(type_id)
+        if found is None:
+            found = self._certifications[type_id] = certification_token(type_id)
+        return found
 
 
 def derive(company: Company, related: Related | None = None) -> None:
-    """Set the fields computed from others: size classes with their rules, completeness, search text and
-    filter tokens."""
-    ic = industry_class(company.workforce, company.investment)
-    ec = enterprise_class(company.business_capital, company.turnover)
-    company.industry_class, company.industry_class_rule = ic.size or "", ic.rule
-    company.enterprise_class, company.enterprise_class_rule = ec.size or "", ec.rule
-    company.completeness = _score(_present(company, related))
-    taxonomies = _taxonomies(company, related)  # read once for both
-    company.search_text = search_text(company, related, taxonomies)
-    company.filter_tokens = company_filter_tokens(company, related, taxonomies)
+    """Set the fields computed from others (:class:`Deriver`); ``related`` defaults to reading them."""
+    Deriver()(company, related)
 
 
 def _refresh(company: Company) -> None:

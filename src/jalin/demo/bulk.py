@@ -1,8 +1,8 @@
 """Writes the generated IKM population (:mod:`jalin.demo.population`) at any scale, from 2,000 to millions.
 
-The derived fields (size classes, completeness, search text) are computed in Python by
-:func:`derived_fields` — the values ``companies.services.derive()`` gives a saved company, which
-``tests/test_demo_population.py`` checks — and every batch is written with a fixed number of statements,
+The derived fields (size classes, completeness, search text, filter tokens) are computed in Python by
+:func:`derived_fields`, through the :class:`jalin.companies.services.Deriver` that ``derive()`` uses —
+``tests/test_demo_population.py`` compares them with ``derive()`` on saved rows — and every batch is written with a fixed number of statements,
 never one per row: ``COPY`` on PostgreSQL (company ids reserved from the sequence first, so the
 many-to-many through rows, machines, certifications and products can follow in the same batch),
 ``bulk_create`` elsewhere. Each batch is its own transaction, so an interrupted run resumes where it
@@ -20,12 +20,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from jalin.companies.classification import enterprise_class, industry_class
 from jalin.companies.models import (
     Certification,
     CertificationType,
@@ -38,8 +38,7 @@ from jalin.companies.models import (
     Product,
     Verification,
 )
-from jalin.companies.search import filter_tokens
-from jalin.companies.services import COMPLETENESS
+from jalin.companies.services import DERIVED_FIELDS, Deriver, Related
 from jalin.regions.models import Region
 
 from .population import DEFAULT_COUNT, DEFAULT_SEED, GeneratedCompany, RegionInfo, demo_nib, generate
@@ -49,11 +48,12 @@ BATCH_SIZE = 5000
 PROGRESS_EVERY = 50_000
 
 
-@dataclass(frozen=True)
-class TaxonomyInfo:
-    id: int
-    rank: int  # position in the model's default ordering, as ``company.processes.all()`` returns them
-    words: tuple[str, str, str]  # name_id, name_en, synonyms
+class ProductText(NamedTuple):
+    """A generated product as :class:`jalin.companies.services.Related` reads one."""
+
+    name: str
+    hs_code: str
+    description: str
 
 
 @dataclass
@@ -61,21 +61,19 @@ class Context:
     """What the writer needs from the database, read once per run."""
 
     regions: dict[str, RegionInfo]
-    processes: dict[str, TaxonomyInfo]
-    materials: dict[str, TaxonomyInfo]
+    processes: dict[str, Process]
+    materials: dict[str, Material]
     kbli: dict[str, int]
     certification_types: dict[str, int]
     verifier_id: int | None
     now: datetime.datetime
     today: datetime.date
+    derive: Deriver = field(default_factory=Deriver)  # one per run: it memoises what repeats
 
     @classmethod
     def load(cls, verifier=None) -> Context:
-        def taxonomy(model) -> dict[str, TaxonomyInfo]:
-            rows = model.objects.order_by(*model._meta.ordering, "pk").values_list(
-                "code", "pk", "name_id", "name_en", "synonyms"
-            )
-            return {code: TaxonomyInfo(pk, rank, (a, b, c)) for rank, (code, pk, a, b, c) in enumerate(rows)}
+        def taxonomy(model) -> dict:
+            return {item.code: item for item in model.objects.all()}
 
         regions = {
             r.code: RegionInfo(r.pk, r.name, float(r.latitude), float(r.longitude), r.parent_id)
@@ -97,66 +95,21 @@ class Context:
         )
 
 
-_COMPLETENESS_TOTAL = sum(weight for _, weight, _ in COMPLETENESS)
-
-
 def derived_fields(company: GeneratedCompany, ctx: Context) -> dict:
-    """The fields ``companies.services.derive()`` computes, from plain values and without a query.
-
-    Mirrors ``services._present``, ``completeness``, ``search_text`` and ``company_filter_tokens`` (the weights
-    are read from ``services.COMPLETENESS``); ``tests/test_demo_population.py`` and
-    ``tests/test_registry_filter_index.py`` compare both on saved rows.
-    """
-    ic = industry_class(company.workforce, company.investment)
-    ec = enterprise_class(company.business_capital, company.turnover)
-    present = {
-        "npwp": bool(company.npwp),
-        "kbli": bool(company.kbli),
-        "address": bool(company.address),
-        "coordinates": company.latitude is not None and company.longitude is not None,
-        "workforce": company.workforce is not None,
-        "investment": company.investment is not None,
-        "turnover": company.turnover is not None,
-        "products": bool(company.products.strip()) or bool(company.items),
-        "hs_codes": bool(company.hs_codes) or any(hs for _, hs, _ in company.items),
-        "processes": bool(company.processes),
-        "materials": bool(company.materials),
-        "machines": bool(company.machines),
-        "capacity": company.monthly_capacity is not None,
-        "certifications": bool(company.certifications),
-        "contact": bool(company.contact_name and (company.phone or company.email)),
-    }
-    score = sum(weight for key, weight, _ in COMPLETENESS if present[key])
-    parts = [
-        company.legal_name,
-        company.brand_name,
-        company.products,
-        company.hs_codes,
-        company.nib,
-        ctx.regions[company.region_code].name,
-    ]
-    for taxonomy, codes in ((ctx.processes, company.processes), (ctx.materials, company.materials)):
-        for info in sorted((taxonomy[code] for code in codes), key=lambda info: info.rank):
-            parts += info.words
-    for name, hs_code, description in sorted(company.items):
-        parts += [name, hs_code, description]
-    region = ctx.regions[company.region_code]
-    tokens = filter_tokens(
-        region_id=region.id,
-        province_id=region.parent_id,
-        process_ids=[ctx.processes[code].id for code in company.processes],
-        material_ids=[ctx.materials[code].id for code in company.materials],
-        certification_type_ids=[ctx.certification_types[cert[0]] for cert in company.certifications],
+    """The fields ``companies.services.derive()`` computes, from plain values and without a query: through
+    the run's :class:`jalin.companies.services.Deriver` (``tests/test_demo_population.py`` compares them with
+    ``derive()`` on saved rows)."""
+    related = Related(
+        kbli=bool(company.kbli),
+        processes=[ctx.processes[code] for code in company.processes],
+        materials=[ctx.materials[code] for code in company.materials],
+        product_items=[ProductText(*item) for item in sorted(company.items)],  # Product's order, by name
+        machines=bool(company.machines),
+        certifications=bool(company.certifications),
+        certification_types=[ctx.certification_types[cert[0]] for cert in company.certifications],
     )
-    return {
-        "industry_class": ic.size or "",
-        "industry_class_rule": ic.rule,
-        "enterprise_class": ec.size or "",
-        "enterprise_class_rule": ec.rule,
-        "completeness": round(100 * score / _COMPLETENESS_TOTAL),
-        "search_text": " ".join(p for p in parts if p).replace(",", " "),
-        "filter_tokens": tokens,
-    }
+    values = ctx.derive.values(company, ctx.regions[company.region_code], related)
+    return dict(zip(DERIVED_FIELDS, values, strict=True))
 
 
 # --- rows of each table, as {attname: value} ---------------------------------------------------------------
