@@ -1,12 +1,12 @@
 """Writes the generated IKM population (:mod:`jalin.demo.population`) at any scale, from 2,000 to millions.
 
 The derived fields (size classes, completeness, search text, filter tokens) are computed in Python by
-:func:`derived_fields`, through the :class:`jalin.companies.services.Deriver` that ``derive()`` uses —
-``tests/test_demo_population.py`` compares them with ``derive()`` on saved rows — and every batch is written with a fixed number of statements,
-never one per row: ``COPY`` on PostgreSQL (company ids reserved from the sequence first, so the
-many-to-many through rows, machines, certifications and products can follow in the same batch),
-``bulk_create`` elsewhere. Each batch is its own transaction, so an interrupted run resumes where it
-stopped, and progress is reported every 50,000 rows.
+:func:`derived_fields`, through the :class:`jalin.companies.services.Deriver` that ``derive()`` uses
+(``tests/test_demo_population.py`` compares them with ``derive()`` on saved rows). Every batch is written
+with a fixed number of statements, never one per row: ``COPY`` on PostgreSQL (company ids reserved from
+the sequence first, so the many-to-many through rows, machines, certifications and products can follow in
+the same batch), ``bulk_create`` elsewhere. Each batch is its own transaction, so an interrupted run resumes
+where it stopped, and progress is reported every 50,000 rows.
 
 The generated companies are seed data, not a user's change: they are written without the change log
 (one ``ObjectChange`` per generated row would double the work and tell an officer nothing). The
