@@ -511,6 +511,17 @@ def test_parse_number_refuses(text):
 
 
 @pytest.mark.parametrize(
+    ("text", "suggested"),
+    [("1750.000.000", "1.750.000.000"), ("12,50,000", "1,250,000"), ("Rp 1500.000.000", "1.500.000.000")],
+)
+def test_misgrouped_thousands_suggest_the_number(text, suggested):
+    with pytest.raises(CellError) as raised:
+        parse_number(text, integer=True)
+    assert raised.value.params == {"number": suggested}
+    assert str(raised.value.message) == "Digits are grouped in threes: did you mean %(number)s?"
+
+
+@pytest.mark.parametrize(
     ("raw", "code"),
     [
         ("33.10", "33.10"),
@@ -975,3 +986,20 @@ def test_number_shortcuts_agree_with_parse_number(db, name, raw):
             else:
                 expected = number.quantize(Decimal("0.000001"))
     assert got == expected and type(got) is type(expected) and str(got) == str(expected)
+
+
+def test_counts_of_large_files_are_grouped_in_the_readers_language():
+    """5,000-row files: the job's summary line writes 1.207 in Indonesian and 1,207 in English."""
+    from jalin.companies.handlers import summary
+    from jalin.core.imports import ImportReport
+
+    report = ImportReport(dataset="companies", filename="a.xlsx", dry_run=True, all_or_nothing=True)
+    report.created = 1207
+    for row in range(2, 3795):
+        report.error(row, "NIB", "", "Required.")
+    with translation.override("id"):
+        assert summary(report) == (
+            "Simulasi: 1.207 akan dibuat, 0 akan diperbarui, 0 tidak berubah, 3.793 baris bermasalah."
+        )
+    with translation.override("en"):
+        assert summary(report).startswith("Dry run: 1,207 to create,")

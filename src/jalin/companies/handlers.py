@@ -12,6 +12,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from jalin.core.imports import ImportReport, register_exporter, register_importer
@@ -61,10 +62,13 @@ def summary(report: ImportReport) -> str:
     if report.file_errors:
         return report.file_errors[0].text
     counts = {
-        "created": report.created,
-        "updated": report.updated,
-        "unchanged": report.unchanged,
-        "errors": report.error_rows,
+        name: number_format(value, force_grouping=True)  # 1.207 in Indonesian, 1,207 in English
+        for name, value in (
+            ("created", report.created),
+            ("updated", report.updated),
+            ("unchanged", report.unchanged),
+            ("errors", report.error_rows),
+        )
     }
     if report.dry_run:
         text = gettext(

@@ -292,5 +292,9 @@ def _normalise_separators(body: str, *, integer: bool) -> str:
 def _thousands(body: str, sep: str) -> str:
     groups = body.split(sep)
     if not groups[0] or len(groups[0]) > 3 or any(len(g) != 3 for g in groups[1:]):
+        digits = "".join(groups)
+        if groups[0] and digits.isdigit():  # 1750.000.000: the digits are there, the grouping is not
+            regrouped = f"{int(digits):,}".replace(",", sep)
+            raise CellError(_("Digits are grouped in threes: did you mean %(number)s?"), number=regrouped)
         raise CellError(_("Not a number."))
     return "".join(groups)
