@@ -12,6 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 from jalin.companies.models import Company
+from jalin.companies.services import DERIVED_FIELDS, derive
 from jalin.events import services
 from jalin.events.models import (
     Event,
@@ -35,7 +36,7 @@ def company_for(org, *, kind="ikm", name=None, region_code=None, verified=True) 
     existing = Company.objects.filter(organisation=org).first()
     if existing:
         return existing
-    return Company.objects.create(
+    company = Company.objects.create(
         kind=kind,
         organisation=org,
         legal_name=name or org.name,
@@ -43,6 +44,9 @@ def company_for(org, *, kind="ikm", name=None, region_code=None, verified=True) 
         region=Region.objects.get(code=region_code) if region_code else org.region,
         verification="verified" if verified else "self",
     )
+    derive(company)  # search text, classes and tokens, as every write through the services sets them
+    company.save(update_fields=DERIVED_FIELDS)
+    return company
 
 
 def make_event(*, reference="LM-T", region_code="33.28", status=EventStatus.OPEN, tables=3, slots_per_session=3):

@@ -147,6 +147,9 @@ def test_nominate_through_the_page(client_for, regional, regional_other, world):
     assert escape("PT Logam Tegal") in html and 'name="company"' in html
     html = page_of(client, url_of(need), nominate_q="cor klaten")
     assert 'value="{}"'.format(world["klaten"].pk) not in html  # not of its region
+    nib = world["tegal"].nib
+    assert 'value="{}"'.format(world["tegal"].pk) in page_of(client, url_of(need), nominate_q=nib[:6])
+    assert 'name="company"' not in page_of(client, url_of(need), nominate_q="zzzq")
     response = client.post(
         f"/matching/needs/{need.pk}/candidates/nominate/", {"company": world["tegal"].pk, "note": "Kuat"}
     )

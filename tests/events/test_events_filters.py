@@ -9,11 +9,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from jalin.companies.services import derive
 from jalin.events import outcomes, services
 from jalin.events.filters import EventFilter, OutcomeFilter, ParticipantFilter, RequestFilter
 from jalin.events.models import Event, EventStatus, MeetingRequest, OutcomeRound, Participant, Priority, RequestStatus
 from tests.events.test_events_outcomes import shift_to_past
-from tests.events_factory import make_event, make_world
+from tests.events_factory import company_for, make_event, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,26 @@ def test_participant_list_filters(people, client_for):
         "checked_in": "0",
         "active": True,
     }
+
+
+def test_adding_a_participant_searches_the_registry_by_words_and_nib(people, client_for):
+    """The officer's "add a company" search: words of the name or products and NIB prefixes, the companies
+    not yet taking part, in name order; nothing for a word no company has."""
+    world = make_world(people)
+    newcomer = company_for(people["assessor"].organisation)
+    newcomer.products = "Knalpot racing"
+    derive(newcomer)  # as every write through the services does: the search reads search_text
+    newcomer.save()
+    client = client_for(people["officer"])
+
+    def found(q: str) -> list:
+        return client.get(participants_url(world), {"company": q}).context["companies"]
+
+    assert found(newcomer.legal_name.split()[-1]) == [newcomer]
+    assert found("knal") == [newcomer]
+    assert found(newcomer.nib[:7]) == [newcomer]
+    assert found(world.own.company.nib) == []  # already taking part
+    assert found("zzzq") == []
 
 
 @pytest.mark.parametrize(

@@ -160,3 +160,17 @@ def company_list(user, filters: CompanyFilters, *, tokens: bool | None = None) -
         nulls_last = key in NULLABLE_SORTS or None
         order = expression.desc(nulls_last=nulls_last) if descending else expression.asc(nulls_last=nulls_last)
     return qs.select_related("region", "region__parent").order_by(order, "pk")
+
+
+def pick_companies(qs: QuerySet[Company], q: str, limit: int) -> list[Company]:
+    """The first ``limit`` companies of ``qs``, by name, whose name, products, regency or NIB start with the
+    words of ``q``: the search of a company picker (nominating an IKM, adding an event participant).
+
+    Through the registry's full-text search, read as the list reads a page (``CappedPaginator`` by ids): the
+    matches first, then sorted. Ordering ``icontains`` by name with a limit made PostgreSQL walk the name index
+    of the whole registry looking for matches: 6.9 s at 1,000,000 companies for a word nobody has, where this
+    takes a few milliseconds (and at most about 120 ms for a common word)."""
+    from jalin.core.pagination import CappedPaginator
+
+    qs = qs.filter(search_text__companyfts=q).order_by("legal_name", "pk")
+    return list(CappedPaginator(qs, limit, by_ids=True).page(1).object_list)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from jalin.companies.models import Company
+from jalin.companies.queries import pick_companies
 from jalin.core.pagination import paginate
 from jalin.core.permissions import can
 from jalin.core.views import sort_queryset
@@ -69,13 +70,8 @@ class ParticipantsView(EventMixin, View):
         add_q = request.GET.get("company", "").strip()
         if self.can_manage and add_q:
             taken = Participant.objects.filter(event=event, status__in=setup.ACTIVE_PARTICIPANT).values("company_id")
-            companies = list(
-                Company.objects.restrict(request.user, "view")
-                .filter(Q(legal_name__icontains=add_q) | Q(brand_name__icontains=add_q) | Q(nib=add_q))
-                .exclude(pk__in=taken)
-                .select_related("region")
-                .order_by("legal_name")[:20]
-            )
+            visible = Company.objects.restrict(request.user, "view").exclude(pk__in=taken)
+            companies = pick_companies(visible.select_related("region"), add_q[:100], 20)
         return render(
             request,
             "events/participant_list.html",

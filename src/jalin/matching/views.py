@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from jalin.companies.models import Company
+from jalin.companies.queries import pick_companies
 from jalin.core.pagination import paginate
 from jalin.core.permissions import can, can_add
 from jalin.core.views import next_url
@@ -50,6 +51,7 @@ RECONSIDER = gettext_lazy("Reconsider: shortlist again")
 FUNNEL = [s for s in CandidateStatus if s != CandidateStatus.DECLINED] + [CandidateStatus.DECLINED]
 
 CANDIDATES_PER_PAGE = 50
+NOMINEES = 10  # companies the nomination search shows
 
 
 def _errors(exc: ValidationError) -> str:
@@ -151,17 +153,12 @@ class NeedCandidatesView(LoginRequiredMixin, View):
         return render(request, "matching/need_candidates.html", context)
 
     def _nomination(self, request, need) -> dict:
+        """The IKM an officer may nominate, found as the registry searches (``companies.queries.pick_companies``)."""
         q = request.GET.get("nominate_q", "").strip()[:100]
         found = []
         if len(q) >= 2:
-            companies = (
-                services.nominable_companies(request.user)
-                .filter(Q(legal_name__icontains=q) | Q(brand_name__icontains=q) | Q(nib__startswith=q))
-                .exclude(candidacies__need=need)
-                .select_related("region")
-                .order_by("legal_name")
-            )
-            found = list(companies[:10])
+            nominable = services.nominable_companies(request.user).exclude(candidacies__need=need)
+            found = pick_companies(nominable.select_related("region"), q, NOMINEES)
         return {"nominate_q": q, "nominate_found": found}
 
 
