@@ -226,13 +226,13 @@ class Company(TimeStampedModel):
         # Every index costs each imported row its upkeep (issue 3's import goal): one per sort, plus those
         # filters use. Not indexed on purpose: verification (two values; a filter on it reads a large share of
         # the table either way), LIKE on the legal name (searches go through the search vector), the region
-        # alone and completeness alone (the composite indexes below lead with them).
+        # alone and completeness alone (the composite indexes below lead with them), the enterprise class
+        # (shown, exported, never filtered or sorted on).
         indexes = [
             models.Index(fields=["legal_name"], name="companies_company_legal_name"),
             models.Index(fields=["kind", "legal_name"]),
             models.Index(fields=["region", "legal_name"]),
             models.Index(fields=["industry_class"]),
-            models.Index(fields=["enterprise_class"]),
             models.Index(fields=["-completeness", "legal_name"]),
             # The matching index catches up with edits by asking for rows updated since its last sync.
             models.Index(fields=["updated"]),

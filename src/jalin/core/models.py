@@ -41,7 +41,11 @@ class ObjectChange(models.Model):
     request_id = models.UUIDField(_("request id"), null=True, blank=True, db_index=True)
     action = models.CharField(_("action"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey(
-        ContentType, verbose_name=_("object type"), on_delete=models.PROTECT, related_name="+"
+        ContentType,
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # the index on (content_type, object_id, time) leads with it
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
