@@ -13,7 +13,7 @@ from jalin.companies import services
 from jalin.companies.importer import run_import
 from jalin.companies.models import Certification, Company, Material, Process
 from jalin.companies.queries import CompanyFilters, company_list
-from jalin.companies.search import filter_tokens
+from jalin.companies.search import certification_token, material_token, process_token, province_token, region_token
 from jalin.regions.models import Region
 from tests.test_registry_pages import BEKASI, KLATEN, TEGAL, add_certification, build_registry, make_company
 
@@ -34,16 +34,16 @@ def registry(db, own_org, other_org, buyer_org):
 
 
 def expected_tokens(company: Company) -> str:
-    """The tokens from the relational data, independently of services.derive()."""
-    return filter_tokens(
-        region_id=company.region_id,
-        province_id=company.region.parent_id,
-        process_ids=company.processes.values_list("pk", flat=True),
-        material_ids=company.materials.values_list("pk", flat=True),
-        certification_type_ids=Certification.objects.filter(company=company).values_list(
-            "certification_type_id", flat=True
-        ),
-    )
+    """The tokens from the relational data, independently of services.Deriver: sorted, space-separated."""
+    types = Certification.objects.filter(company=company).values_list("certification_type_id", flat=True)
+    tokens = {
+        region_token(company.region_id),
+        province_token(company.region.parent_id),
+        *(process_token(pk) for pk in company.processes.values_list("pk", flat=True)),
+        *(material_token(pk) for pk in company.materials.values_list("pk", flat=True)),
+        *(certification_token(pk) for pk in types),
+    }
+    return " ".join(sorted(tokens))
 
 
 def assert_tokens_current():

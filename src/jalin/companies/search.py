@@ -107,25 +107,6 @@ def certification_token(type_id: int) -> str:
     return f"=c{type_id}"
 
 
-def filter_tokens(
-    *,
-    region_id: int | None,
-    province_id: int | None,
-    process_ids=(),
-    material_ids=(),
-    certification_type_ids=(),
-) -> str:
-    """The value of ``Company.filter_tokens``: the tokens, sorted and space-separated."""
-    tokens = {process_token(i) for i in process_ids}
-    tokens.update(material_token(i) for i in material_ids)
-    tokens.update(certification_token(i) for i in certification_type_ids)
-    if region_id is not None:
-        tokens.add(region_token(region_id))
-    if province_id is not None:
-        tokens.add(province_token(province_id))
-    return " ".join(sorted(tokens))
-
-
 @TextField.register_lookup
 class CompanyTokens(Lookup):
     """``search_text__companytokens=["=p3", "=r12"]``: the company has every token, through the GIN index of

@@ -18,7 +18,7 @@ NEW_VECTOR = (
     "array_to_tsvector(array_remove(string_to_array(coalesce(filter_tokens, ''), ' '), ''))"
 )
 
-# The tokens of every company, as companies.search.filter_tokens() writes them (sorted bytewise).
+# The tokens of every company, as companies.services.Deriver writes them (sorted bytewise).
 TOKENS = """
 SELECT c.id, {agg} AS tokens
 FROM companies_company c
