@@ -164,3 +164,18 @@ def test_regional_officer_registers_only_in_region(regional):
             actor=regional, legal_name="CV Klaten", nib="9120001234568", region=Region.objects.get(code="33.10")
         )
     assert not Company.objects.filter(nib="9120001234568").exists()
+
+
+def test_the_change_log_names_a_company_part_with_its_company(company, owner):
+    """Certifications, machines, products and plants are listed in the change log with their company's name:
+    "ISO 9001 · PT Logam Tegal", not a bare "ISO 9001" among a thousand others."""
+    from jalin.companies.models import Certification, CertificationType, Machine
+
+    iso = CertificationType.objects.get(code="iso-9001")
+    services.save_child(Certification, actor=owner, company=company, certification_type=iso, number="Q-1")
+    services.save_child(Machine, actor=owner, company=company, machine_type="CNC", count=2)
+    names = {
+        change.content_type.model: change.object_repr
+        for change in ObjectChange.objects.filter(content_type__model__in=["certification", "machine"])
+    }
+    assert names == {"certification": "ISO 9001 Q-1 · PT Logam Tegal", "machine": "2× CNC · PT Logam Tegal"}

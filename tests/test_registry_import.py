@@ -22,7 +22,7 @@ from jalin.companies.models import Certification, Company
 from jalin.core.imports import CellError, parse_number
 from jalin.core.jobs import Progress
 from jalin.core.models import Job, JobStatus, ObjectChange
-from jalin.core.services import snapshot
+from jalin.core.services import change_label, snapshot
 from tests.authz import Case, assert_matrix
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -645,7 +645,7 @@ def test_change_log_json_is_what_the_json_field_stores(officer):
     run_import(csv_bytes(ROW_A, ROW_B), filename="a.csv", actor=officer, dry_run=False)
     for change in ObjectChange.objects.filter(content_type__model__in=["company", "certification"]):
         obj = change.content_type.get_object_for_this_type(pk=change.object_id)
-        assert change.after == snapshot(obj) and change.object_repr == str(obj)[:200]
+        assert change.after == snapshot(obj) and change.object_repr == change_label(obj)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -715,7 +715,7 @@ def test_batches_with_and_without_the_writer_thread(officer, monkeypatch, write_
         assert last.after == snapshot(company)
     for cert in Certification.objects.all():
         change = ObjectChange.objects.get(object_id=str(cert.pk), content_type__model="certification")
-        assert change.after == snapshot(cert) and change.object_repr == str(cert)
+        assert change.after == snapshot(cert) and change.object_repr == f"{cert} · {cert.company.legal_name}"
 
 
 def _pending_pages(cursor) -> int:
@@ -1003,3 +1003,13 @@ def test_counts_of_large_files_are_grouped_in_the_readers_language():
         )
     with translation.override("en"):
         assert summary(report).startswith("Dry run: 1,207 to create,")
+
+
+def test_a_certificate_the_import_renews_is_logged_with_its_company(officer):
+    run_import(csv_bytes(ROW_B), filename="a.csv", actor=officer, dry_run=False)
+    renewed = ROW_B.replace("iso-9001:2027-12-31", "iso-9001:2029-06-30")
+    report = run_import(csv_bytes(renewed), filename="b.csv", actor=officer, dry_run=False)
+    assert report.committed and report.updated == 1
+    change = ObjectChange.objects.get(content_type__model="certification", action="update")
+    assert change.object_repr == "ISO 9001 · PT Cor Dua"
+    assert (change.before["valid_until"], change.after["valid_until"]) == ("2027-12-31", "2029-06-30")

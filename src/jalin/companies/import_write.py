@@ -15,7 +15,7 @@ from django.db.models.signals import post_init, pre_init
 
 from jalin.core.middleware import current_request_id
 from jalin.core.models import ObjectChange
-from jalin.core.services import SECRET_FIELDS
+from jalin.core.services import SECRET_FIELDS, change_label
 
 from . import services
 from .import_cells import Lookups
@@ -290,7 +290,7 @@ class ChangeLog:
             action,
             self.content_types[type(obj)],
             str(obj.pk),
-            str(obj)[:200],
+            change_label(obj),
             None if before is None else before if type(before) is str else self.json(before),
             after if type(after) is str else self.json(after),
         )

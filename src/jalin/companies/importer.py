@@ -53,6 +53,7 @@ from .import_write import (
 from .models import Certification, Company
 
 BATCH = 1000
+CERT_COMPANY = Certification._meta.get_field("company")
 
 #: Whether a commit's inserts run on a helper thread while the next batch is planned (see
 #: :class:`jalin.core.bulk.WriteBehind`); off, they run in the importing thread, in the same order.
@@ -278,6 +279,7 @@ def _plan_update(row: Row, company: Company, stored: Stored, plan: Plan, ctx: Co
             plan.cert_creates.append(ctx.factory.certification(company, type_id, until))
             cert_changes += 1
         elif until is not None and cert.valid_until != until:
+            CERT_COMPANY.set_cached_value(cert, company)  # the change log names it with its company
             plan.cert_updates.append((cert, snapshot(cert)))
             cert.valid_until = until
             cert_changes += 1
@@ -337,7 +339,9 @@ def _write(plan: Plan, ctx: Context) -> None:
         inserts.append((through, [source, target], [(c.pk, i) for c, ids in links for i in ids]))
     if plan.cert_creates:
         for cert in plan.cert_creates:
-            cert.company_id = cert.company.pk  # the company got its id after the certification was built
+            company = cert.company
+            cert.company_id = company.pk  # the company got its id after the certification was built
+            CERT_COMPANY.set_cached_value(cert, company)  # setting the id dropped it: the change log reads it
         inserts.append(prepare(plan.cert_creates, ctx.ids, ctx.now))
         texts = ctx.cert_snapshot.json_many([(c, {}) for c in plan.cert_creates])
         changes += [ctx.change(ChangeAction.CREATE, c, None, t) for c, t in zip(plan.cert_creates, texts, strict=True)]

@@ -1,6 +1,7 @@
 """The registry of IKM and industry: profiles, capabilities, certifications and plants."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -249,7 +250,19 @@ class Company(TimeStampedModel):
         return f"{self.legal_name} ({self.brand_name})" if self.brand_name else self.legal_name
 
 
-class Product(models.Model):
+class CompanyPart:
+    """A row that belongs to a company: a product, machine, certification or plant."""
+
+    def change_label(self) -> str:
+        """How the change log names it: with its company, which the log's list does not otherwise show (unless
+        the company is gone already, as when a deleted company takes its rows along)."""
+        try:
+            return f"{self} · {self.company}"
+        except ObjectDoesNotExist:
+            return str(self)
+
+
+class Product(CompanyPart, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="product_items")
     name = models.CharField(_("product"), max_length=200)
     hs_code = models.CharField(_("HS code"), max_length=13, blank=True)
@@ -264,7 +277,7 @@ class Product(models.Model):
         return self.name
 
 
-class Machine(models.Model):
+class Machine(CompanyPart, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="machines")
     machine_type = models.CharField(_("machine type"), max_length=120)
     count = models.PositiveIntegerField(_("count"), default=1)
@@ -291,7 +304,7 @@ def child_policy() -> AccessPolicy:
     )
 
 
-class Certification(models.Model):
+class Certification(CompanyPart, models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="certifications")
     certification_type = models.ForeignKey(
         CertificationType, verbose_name=_("certification"), on_delete=models.PROTECT, related_name="+"
@@ -319,7 +332,7 @@ class Certification(models.Model):
         return self.valid_until is None or self.valid_until >= timezone.localdate()
 
 
-class Plant(models.Model):
+class Plant(CompanyPart, models.Model):
     """A buyer's delivery location."""
 
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="plants")

@@ -69,6 +69,13 @@ def snapshot(obj: models.Model) -> dict:
     return data
 
 
+def change_label(obj: models.Model) -> str:
+    """The change log's name for ``obj``: its ``change_label()`` where it has one (a company's certification
+    says whose it is), else ``str(obj)``; at most 200 characters."""
+    label = getattr(obj, "change_label", None)
+    return (label() if callable(label) else str(obj))[:200]
+
+
 def log_change(*, actor, action: str, obj: models.Model, before: dict | None, after: dict | None) -> ObjectChange:
     return ObjectChange.objects.create(
         actor=actor if actor is not None and actor.pk else None,
@@ -77,7 +84,7 @@ def log_change(*, actor, action: str, obj: models.Model, before: dict | None, af
         action=action,
         content_type=ContentType.objects.get_for_model(obj._meta.model),
         object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
+        object_repr=change_label(obj),
         before=before,
         after=after,
     )
