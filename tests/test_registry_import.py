@@ -27,15 +27,7 @@ from tests.authz import Case, assert_matrix
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MESSY = FIXTURES / "companies_messy.csv"
-DERIVED = (
-    "industry_class",
-    "industry_class_rule",
-    "enterprise_class",
-    "enterprise_class_rule",
-    "completeness",
-    "search_text",
-    "filter_tokens",
-)
+DERIVED = services.DERIVED_FIELDS
 OFFICERS = {"officer", "regional", "regional_other"}
 SIGNED_IN = {"officer", "regional", "regional_other", "owner", "colleague", "outsider", "buyer", "assessor"}
 
