@@ -138,6 +138,7 @@ def test_adding_a_participant_searches_the_registry_by_words_and_nib(people, cli
     assert found(newcomer.nib[:7]) == [newcomer]
     assert found(world.own.company.nib) == []  # already taking part
     assert found("zzzq") == []
+    assert found("%%") == found("--") == []  # no word to look for
 
 
 @pytest.mark.parametrize(

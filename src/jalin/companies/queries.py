@@ -172,5 +172,7 @@ def pick_companies(qs: QuerySet[Company], q: str, limit: int) -> list[Company]:
     takes a few milliseconds (and at most about 120 ms for a common word)."""
     from jalin.core.pagination import CappedPaginator
 
+    if not search.terms(q):  # only punctuation: nothing to look for (the search would match every company)
+        return []
     qs = qs.filter(search_text__companyfts=q).order_by("legal_name", "pk")
     return list(CappedPaginator(qs, limit, by_ids=True).page(1).object_list)
