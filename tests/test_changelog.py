@@ -2,6 +2,8 @@ import csv
 import io
 import uuid
 
+from django.contrib.contenttypes.models import ContentType
+
 from jalin.accounts import services
 from jalin.core.models import Job, JobStatus, ObjectChange
 
@@ -48,6 +50,11 @@ def test_changelog_filters(client, officer, owner, own_org, other_org):
     page = client.get("/changes/", {"actor": "Owner"}).content.decode()
     assert "PT Logam Tegal" in page and "CV Cor Klaten" not in page
     assert client.get("/changes/", {"since": "not-a-date"}).status_code == 200
+    org_type = ContentType.objects.get_for_model(own_org)
+    response = client.get("/changes/", {"type": org_type.pk})
+    assert response.context["types"] == [(org_type.pk, "Organisasi")]  # the types that have changes (Indonesian)
+    assert f'<option value="{org_type.pk}" selected>Organisasi</option>' in response.content.decode()
+    assert len(response.context["page"].object_list) == 2
 
 
 def test_changelog_export_job(client, officer, owner, own_org, django_capture_on_commit_callbacks):

@@ -32,7 +32,9 @@ class RegionListView(LoginRequiredMixin, View):
                 "province": province,
                 "sort": sort,
                 "levels": RegionLevel.choices,
-                "provinces": Region.objects.filter(level=RegionLevel.PROVINCE),
+                "provinces": [
+                    (p.code, f"{p.code} · {p.name}") for p in Region.objects.filter(level=RegionLevel.PROVINCE)
+                ],
                 "source": RegionSource.objects.first(),
             },
         )
