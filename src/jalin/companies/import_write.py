@@ -36,7 +36,7 @@ class Plan:
 class Snapshot:
     """:func:`jalin.core.services.snapshot` compiled for one model: the same keys and values (a test holds
     the two equal) without the per-object many-to-many queries (the import passes the ids it holds) and at
-    a fraction of the cost per row. :meth:`json` writes the snapshot's JSON text directly."""
+    a fraction of the cost per row. :meth:`json_many` writes the snapshots' JSON text directly."""
 
     def __init__(self, model):
         exclude = SECRET_FIELDS | set(getattr(model, "changelog_exclude", ()))
@@ -283,7 +283,7 @@ class ChangeLog:
         self.content_types = {m: ContentType.objects.get_for_model(m).pk for m in (Company, Certification)}
 
     def __call__(self, action: str, obj, before: dict | str | None, after: dict | str) -> tuple:
-        """The row; ``before`` and ``after`` are snapshots, or their JSON text (see :meth:`Snapshot.json`),
+        """The row; ``before`` and ``after`` are snapshots, or their JSON text (see :meth:`Snapshot.json_many`),
         which both databases take for a JSON column as it is."""
         return (
             *self.common,
