@@ -109,7 +109,11 @@ def test_derived_fields(company):
     score, missing = services.completeness(company)
     assert company.completeness == score and 0 < score < 100
     assert any("NPWP" in advice for advice in missing)
-    assert "pengelasan" in company.search_text.lower() and "welding" in company.search_text.lower()
+    # the company's own words; its processes' words are matched at query time (test below)
+    assert (
+        company.search_text
+        == "PT Logam Tegal Knalpot racing dan bracket dudukan spion 8714.10 9120001234567 Kabupaten Tegal"
+    )
 
 
 def test_search_finds_slang_and_taxonomy_words(company, officer):
@@ -119,7 +123,28 @@ def test_search_finds_slang_and_taxonomy_words(company, officer):
     assert found("knalpot") == ["PT Logam Tegal"]
     assert found("welding tegal") == ["PT Logam Tegal"]  # English process name + region
     assert found("knal") == ["PT Logam Tegal"]  # prefix
+    assert found("pengelasan") == found("las") == found("pipa tegal") == ["PT Logam Tegal"]  # names, synonyms
     assert found("cor") == []
+    assert found("welding casting") == []  # every word must find the company
+
+
+def test_an_edited_taxonomy_reaches_every_company_at_once(company, officer):
+    """The processes' words are not copied into companies: an officer's new synonym finds the companies that
+    already have the process, and a removed one stops finding them, without touching a company row."""
+
+    def found(q):
+        return list(company_list(officer, CompanyFilters(q=q)).values_list("legal_name", flat=True))
+
+    stored = Company.objects.values_list("search_text", "updated").get()
+    welding = Process.objects.get(code="welding")
+    assert found("sambungan") == [] and found("spot") == ["PT Logam Tegal"]
+    welding.synonyms = "las, sambungan logam"
+    welding.save()
+    assert found("sambungan") == ["PT Logam Tegal"] and found("spot") == []
+    welding.is_active = False  # retired: the companies that still have it are still found by it
+    welding.save()
+    assert found("sambungan") == ["PT Logam Tegal"]
+    assert Company.objects.values_list("search_text", "updated").get() == stored
 
 
 def test_filters(company, officer):
@@ -179,3 +204,62 @@ def test_the_change_log_names_a_company_part_with_its_company(company, owner):
         for change in ObjectChange.objects.filter(content_type__model__in=["certification", "machine"])
     }
     assert names == {"certification": "ISO 9001 Q-1 · PT Logam Tegal", "machine": "2× CNC · PT Logam Tegal"}
+
+
+def test_related_rows_many_reads_what_related_rows_reads(company, owner, tegal):
+    from jalin.companies.models import Certification, CertificationType, Kbli, Machine, Material, Product
+
+    services.save_child(Product, actor=owner, company=company, name="Spion", hs_code="8708.29", description="kaca")
+    services.save_child(Product, actor=owner, company=company, name="Braket", hs_code="", description="")
+    services.save_child(Machine, actor=owner, company=company, machine_type="CNC", count=2)
+    iso, sni = CertificationType.objects.get(code="iso-9001"), CertificationType.objects.get(code="sni")
+    services.save_child(Certification, actor=owner, company=company, certification_type=iso, number="Q-1")
+    services.save_child(Certification, actor=owner, company=company, certification_type=sni, number="S-1")
+    company.kbli.set(Kbli.objects.all()[:2])
+    company.materials.set(Material.objects.filter(code__in=["sheet-steel", "aluminium"]))
+    bare = services.create_company(actor=None, legal_name="CV Kosong", nib="9120001234569", region=tegal)
+    many = services.related_rows_many([company.pk, bare.pk])
+    for c in (company, bare):
+        one = services.related_rows(c)
+        assert sorted(e.id for e in many[c.pk].processes) == sorted(e.id for e in one.processes)
+        assert sorted(e.id for e in many[c.pk].materials) == sorted(e.id for e in one.materials)
+        assert [p.pk for p in many[c.pk].product_items] == [p.pk for p in one.product_items]
+        assert sorted(many[c.pk].certification_types) == sorted(one.certification_types)
+        assert (many[c.pk].kbli, many[c.pk].machines, many[c.pk].certifications) == (
+            one.kbli,
+            one.machines,
+            one.certifications,
+        )
+    assert many[company.pk].kbli and many[company.pk].machines and len(many[company.pk].product_items) == 2
+    assert not (many[bare.pk].kbli or many[bare.pk].processes or many[bare.pk].certification_types)
+
+
+def test_rederive_writes_only_what_is_stale(company, tegal):
+    """``jalin rederive`` puts back the derived fields of every company; ``updated`` moves only where a field
+    the matching index reads changed, and a second run writes nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    other = services.create_company(
+        actor=None,
+        legal_name="CV Rapi",
+        nib="9120001234569",
+        region=tegal,
+        workforce=3,
+        investment=Decimal("100000000"),
+    )
+    fresh = {c.pk: (c.search_text, c.filter_tokens, c.completeness) for c in Company.objects.all()}
+    stamps = dict(Company.objects.values_list("pk", "updated"))
+    Company.objects.filter(pk=company.pk).update(search_text="lama pengelasan welding", filter_tokens="")
+    Company.objects.filter(pk=other.pk).update(completeness=0, industry_class="")
+    out = StringIO()
+    call_command("rederive", batch_size=1, stdout=out)
+    assert "2 companies; 2 changed" in out.getvalue()
+    assert {c.pk: (c.search_text, c.filter_tokens, c.completeness) for c in Company.objects.all()} == fresh
+    assert Company.objects.get(pk=other.pk).industry_class == "small"
+    assert Company.objects.get(pk=company.pk).updated == stamps[company.pk]  # the search text alone changed
+    assert Company.objects.get(pk=other.pk).updated > stamps[other.pk]
+    out = StringIO()
+    call_command("rederive", stdout=out)
+    assert "2 companies; 0 changed" in out.getvalue()

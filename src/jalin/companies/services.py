@@ -42,9 +42,9 @@ class Related:
     """A company's related rows as :func:`derive` needs them. :func:`related_rows` reads them for a saved
     company; the bulk import and the demo generator, which hold them in memory, build them themselves.
 
-    ``processes`` and ``materials`` are entries with ``id``, ``name_id``, ``name_en`` and ``synonyms`` (the
-    models, or anything shaped like them), in any order; ``product_items`` have ``name``, ``hs_code`` and
-    ``description``, in the order their words go into the search text (``Product``'s, by name)."""
+    ``processes`` and ``materials`` are entries with an ``id`` (the models, or anything shaped like them), in any
+    order; ``product_items`` have ``name``, ``hs_code`` and ``description``, in the order their words go into
+    the search text (``Product``'s, by name)."""
 
     kbli: bool = False
     processes: Sequence[Process] = ()
@@ -69,6 +69,36 @@ def related_rows(company: Company) -> Related:
         certifications=bool(types),
         certification_types=types,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """A taxonomy entry by id: all :class:`Deriver` reads of one."""
+
+    id: int
+
+
+def related_rows_many(ids: Sequence[int]) -> dict[int, Related]:
+    """:func:`related_rows` of many saved companies by id, in six queries whatever their number."""
+    found = {pk: Related(processes=[], materials=[], product_items=[], certification_types=[]) for pk in ids}
+    kbli = Company.kbli.through.objects.filter(company_id__in=ids).order_by().values_list("company_id", flat=True)
+    for pk in kbli.distinct():
+        found[pk].kbli = True
+    for attr, target in (("processes", "process_id"), ("materials", "material_id")):
+        links = getattr(Company, attr).through.objects.filter(company_id__in=ids).values_list("company_id", target)
+        for company_id, entry_id in links:
+            getattr(found[company_id], attr).append(_Ref(entry_id))
+    for item in Product.objects.filter(company_id__in=ids).order_by("company_id", "name", "pk"):
+        found[item.company_id].product_items.append(item)
+    machines = Machine.objects.filter(company_id__in=ids).order_by().values_list("company_id", flat=True)
+    for pk in machines.distinct():
+        found[pk].machines = True
+    for company_id, type_id in Certification.objects.filter(company_id__in=ids).values_list(
+        "company_id", "certification_type_id"
+    ):
+        found[company_id].certifications = True
+        found[company_id].certification_types.append(type_id)
+    return found
 
 
 def _present(profile, related: Related) -> dict[str, bool]:
@@ -119,20 +149,21 @@ DERIVED_FIELDS = (
 )
 
 
-def _by_name(entry) -> tuple:
-    return entry.name_id, entry.id  # the models' order (Taxonomy.Meta.ordering), ties by id
-
-
 class Deriver:
     """The fields computed from a company's others: size classes with their rules, completeness, search text
     and filter tokens. The one implementation behind :func:`derive` (a company at a time), the bulk import
     and the demo generator (a Deriver per run): what repeats from company to company is computed once — the
-    score of each set of present items, each set of processes or materials with its words (in name order)
-    and tokens, each region's and certification type's tokens."""
+    score of each set of present items, each set of processes or materials with its tokens, each region's
+    and certification type's tokens.
+
+    The search text holds the company's own words (names, products, HS codes, NIB, regency), not those of its
+    processes and materials: a search finds those through the taxonomy at query time
+    (:class:`jalin.companies.search.CompanySearch`), so that an officer's edit of a synonym reaches every
+    company at once."""
 
     def __init__(self):
         self._scores: dict[tuple, int] = {}
-        self._taxonomies: dict[tuple, tuple[str, frozenset]] = {}
+        self._taxonomies: dict[tuple, frozenset] = {}
         self._regions: dict[int, frozenset] = {}
         self._certifications: dict[int, str] = {}
 
@@ -146,14 +177,11 @@ class Deriver:
         score = self._scores.get(key)
         if score is None:
             score = self._scores[key] = _score(present)
-        process_words, process_tokens = self._taxonomy(related.processes, process_token)
-        material_words, material_tokens = self._taxonomy(related.materials, material_token)
         parts = [profile.legal_name, profile.brand_name, profile.products, profile.hs_codes, profile.nib]
-        tokens = process_tokens | material_tokens
+        tokens = self._taxonomy(related.processes, process_token) | self._taxonomy(related.materials, material_token)
         if region is not None:
             parts.append(region.name)
             tokens |= self._region(region)
-        parts += [process_words, material_words]
         for product in related.product_items:
             parts += [product.name, product.hs_code, product.description]
         if related.certification_types:
@@ -181,16 +209,14 @@ class Deriver:
             company.filter_tokens,
         ) = self.values(company, region, related if related is not None else related_rows(company))  # DERIVED_FIELDS
 
-    def _taxonomy(self, entries, token) -> tuple[str, frozenset]:
-        """The search words of ``entries`` (in name order) joined, and their filter tokens."""
+    def _taxonomy(self, entries, token) -> frozenset:
+        """The filter tokens of ``entries``."""
         if not entries:
-            return "", frozenset()
+            return frozenset()
         key = (token, frozenset(e.id for e in entries))
         found = self._taxonomies.get(key)
         if found is None:
-            ordered = sorted(entries, key=_by_name)
-            words = " ".join([w for e in ordered for w in (e.name_id, e.name_en, e.synonyms) if w])
-            found = self._taxonomies[key] = words, frozenset(token(e.id) for e in ordered)
+            found = self._taxonomies[key] = frozenset(token(i) for i in key[1])
         return found
 
     def _region(self, region) -> frozenset:
