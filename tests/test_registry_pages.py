@@ -167,6 +167,19 @@ def test_search_finds_product_words_and_trade_slang(client_for, officer, registr
     assert names(client.get("/companies/", {"q": "spion", "region": KLATEN})) == []
     page = client.get("/companies/", {"q": "zzzz"}).content.decode()
     assert "Clear all filters" in page or "Hapus semua filter" in page
+    assert "search-note" not in page  # no word found a process or material
+
+
+def test_the_list_says_which_processes_and_materials_a_search_word_found(client_for, officer, registry, settings):
+    """A company without the typed word may be found by a process's synonym: the page says which."""
+    client = client_for(officer)
+    page = client.get("/companies/", {"q": "knalpot"}).content.decode()  # a synonym of pipe bending
+    assert "Pencarian juga menemukan perusahaan dari proses dan bahannya:" in page
+    assert "«knalpot» →\n    Tekuk pipa</span>" in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/companies/", {"q": "foundry klaten"}).content.decode()
+    assert "The search also finds companies by their processes and materials:" in page
+    assert "«foundry» →\n    Casting</span>" in page and "«klaten»" not in page
 
 
 def test_sort_and_pagination(client_for, officer, registry):

@@ -124,12 +124,15 @@ def use_filter_tokens() -> bool:
     return connection.vendor == "postgresql"
 
 
-def company_list(user, filters: CompanyFilters, *, tokens: bool | None = None) -> QuerySet[Company]:
+def company_list(
+    user, filters: CompanyFilters, *, tokens: bool | None = None, text: search.CompanySearch | None = None
+) -> QuerySet[Company]:
     """The companies ``user`` may see that pass ``filters``, sorted. ``tokens`` forces the filter path
-    (default: :func:`use_filter_tokens`); both give the same rows."""
+    (default: :func:`use_filter_tokens`); both give the same rows. ``text`` is the search of ``filters.q``,
+    passed when the caller shows what its words found (``CompanySearch.expansions``)."""
     qs = Company.objects.restrict(user, "view")
     if filters.q:
-        qs = qs.filter(search_text__companyfts=filters.q)
+        qs = qs.filter(search_text__companyfts=text or filters.q)
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if tokens if tokens is not None else use_filter_tokens():

@@ -9,7 +9,8 @@ word must occur as a substring, case-insensitively.
 The registry list uses ``search_text__companyfts`` (:class:`CompanyFullText`), which also finds a company by
 the names and synonyms of its processes and materials. Those words are not copied into each company's search
 text (they were until the taxonomy moved to query time): a search word is matched against the taxonomy, a
-few dozen entries maintained by officers, and stands for "this word, or one of the matching entries". So an
+few dozen entries maintained by officers (the word begins one of an entry's words, on every database), and
+stands for "this word, or one of the matching entries". So an
 edited synonym finds every company at once, and the stored text and its index hold a company's own words
 only (measured: 60 % shorter, an import's company inserts about a third cheaper). On PostgreSQL the
 entries are the filter tokens of the stored ``search_vector`` (migration 0004, GIN-indexed, not declared on
@@ -70,23 +71,29 @@ class FullText(Lookup):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """A process or material as a search word sees it: its filter token, and its words (Indonesian and English
-    names, synonyms), lower-cased, as PostgreSQL's prefix match reads them (``words``) and as SQLite's
-    substring match reads them (``text``)."""
+    """A process or material as a search word sees it: its names, its filter token, and its words (of the
+    Indonesian and English names and the synonyms), lower-cased."""
 
     kind: str  # "process" or "material"
     id: int
+    name_id: str
+    name_en: str
     words: tuple[str, ...]
-    text: str
+
+    def __str__(self) -> str:  # the name in the reader's language, as Taxonomy.__str__
+        from django.utils.translation import get_language
+
+        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
 
     @property
     def token(self) -> str:
         return process_token(self.id) if self.kind == "process" else material_token(self.id)
 
-    def matches(self, word: str, *, prefix: bool) -> bool:
-        """Whether ``word`` (from :func:`terms`) finds this entry: the start of one of its words on PostgreSQL
-        (as ``word:*`` matches a stored word), anywhere in its text elsewhere (as ``LIKE %word%`` does)."""
-        return any(w.startswith(word) for w in self.words) if prefix else word in self.text
+    def matches(self, word: str) -> bool:
+        """Whether ``word`` (from :func:`terms`) finds this entry: it begins one of the entry's words, as
+        ``word:*`` matches a stored word on PostgreSQL. On every database: SQLite's substring match of the
+        company's own text would make *las* (welding) find plastic (*plastik*)."""
+        return any(w.startswith(word) for w in self.words)
 
 
 #: The company's many-to-many field of each kind of entry.
@@ -101,9 +108,9 @@ def taxonomy_entries() -> list[Entry]:
     processes = Process.objects.order_by().annotate(kind=Value("process")).values_list("kind", *columns)
     materials = Material.objects.order_by().annotate(kind=Value("material")).values_list("kind", *columns)
     entries = []
-    for kind, pk, *names in processes.union(materials, all=True):
-        text = " ".join(n for n in names if n).lower()
-        entries.append(Entry(kind, pk, tuple(_WORD.findall(text)), text))
+    for kind, pk, name_id, name_en, synonyms in processes.union(materials, all=True):
+        words = _WORD.findall(" ".join(n for n in (name_id, name_en, synonyms) if n).lower())
+        entries.append(Entry(kind, pk, name_id, name_en, tuple(words)))
     return entries
 
 
@@ -120,10 +127,16 @@ class CompanySearch:
     def __repr__(self) -> str:
         return f"CompanySearch({self.query!r})"
 
-    def entries(self, word: str, *, prefix: bool) -> list[Entry]:
+    def entries(self, word: str) -> list[Entry]:
         if self._entries is None:
             self._entries = taxonomy_entries()
-        return [e for e in self._entries if e.matches(word, prefix=prefix)]
+        return [e for e in self._entries if e.matches(word)]
+
+    def expansions(self) -> list[tuple[str, list[Entry]]]:
+        """Each word that finds processes or materials, with them (by name): for the list page to say why a
+        company without the word is among the results."""
+        found = [(word, self.entries(word)) for word in self.words]
+        return [(word, sorted(entries, key=lambda e: (e.kind, str(e)))) for word, entries in found if entries]
 
 
 def _company_column(lookup: Lookup):
@@ -164,7 +177,7 @@ class CompanyFullText(FullText):
             alternatives = [f"LOWER({lhs}) LIKE %s"]
             params += [*lhs_params, f"%{word}%"]
             found: dict[str, list[int]] = {}
-            for entry in search.entries(word, prefix=False):
+            for entry in search.entries(word):
                 found.setdefault(entry.kind, []).append(entry.id)
             for kind, ids in sorted(found.items()):
                 through = Company._meta.get_field(LINKS[kind]).remote_field.through
@@ -187,7 +200,7 @@ class CompanyFullText(FullText):
         vector = f"{compiler.quote_name_unless_alias(column.alias)}.{connection.ops.quote_name(VECTOR_COLUMN)}"
         parts, params = [], []
         for word in search.words:
-            tokens = [e.token for e in search.entries(word, prefix=True)]
+            tokens = [e.token for e in search.entries(word)]
             if tokens:
                 parts.append("(to_tsquery('simple'::regconfig, %s) || %s::tsquery)")
                 params += [f"{word}:*", " | ".join(_quoted(t) for t in tokens)]

@@ -40,6 +40,7 @@ from .models import (
     SizeClass,
 )
 from .queries import DEFAULT_SORT, CompanyFilters, company_list
+from .search import CompanySearch
 
 #: A certificate whose validity ends within this many days is shown as "expiring soon".
 EXPIRING_DAYS = 90
@@ -129,8 +130,9 @@ class CompanyListView(LoginRequiredMixin, View):
                 {"regencies": regencies_of(province), "province": province, "regency": ""},
             )
         filters = replace(CompanyFilters.from_params(request.GET), region=region)
+        text = CompanySearch(filters.q)
         page = paginate_capped(
-            request, company_list(request.user, filters).defer("search_text", "products"), by_ids=True
+            request, company_list(request.user, filters, text=text).defer("search_text", "products"), by_ids=True
         )
         page.object_list = list(page.object_list)
         prefetch_related_objects(page.object_list, "processes")  # the page's rows only
@@ -141,6 +143,7 @@ class CompanyListView(LoginRequiredMixin, View):
             {
                 "page": page,
                 "filters": filters,
+                "expansions": text.expansions() if filters.q else [],
                 "sort": filters.sort,
                 "kinds": CompanyKind.choices,
                 "sizes": [(v, label) for v, label in SizeClass.choices if v != SizeClass.MICRO],
