@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jalin.core.bulk import BulkSession, IdAllocator, Insert, WriteBehind, prepare
+from jalin.core.bulk import BulkSession, IdAllocator, Insert, WriteBehind, prepare, update_rows
 from jalin.core.imports import (
     DetachedProgress,
     ImportFileError,
@@ -325,11 +325,11 @@ def _write(plan: Plan, ctx: Context) -> None:
         fields = set().union(*(changed for *_x, changed in plan.updates)) - set(M2M)
         for company, *_x in plan.updates:
             company.updated = ctx.now
-        Company.objects.bulk_update([u[0] for u in plan.updates], sorted(fields | {"updated"}))
+        update_rows([u[0] for u in plan.updates], sorted(fields | {"updated"}))
         changes += [ctx.change(ChangeAction.UPDATE, c, b, a) for c, b, a, _changed in plan.updates]
     if plan.refreshes:
         fields = set().union(*(hidden for _c, hidden in plan.refreshes))
-        Company.objects.bulk_update([c for c, _hidden in plan.refreshes], sorted(fields))
+        update_rows([c for c, _hidden in plan.refreshes], sorted(fields))
     for name in M2M:
         through, source, target = through_model(name)
         replaced = [(c, a[name]) for c, _b, a, changed in plan.updates if name in changed]
@@ -346,7 +346,7 @@ def _write(plan: Plan, ctx: Context) -> None:
         texts = ctx.cert_snapshot.json_many([(c, {}) for c in plan.cert_creates])
         changes += [ctx.change(ChangeAction.CREATE, c, None, t) for c, t in zip(plan.cert_creates, texts, strict=True)]
     if plan.cert_updates:
-        Certification.objects.bulk_update([c for c, _b in plan.cert_updates], ["valid_until"])
+        update_rows([c for c, _b in plan.cert_updates], ["valid_until"])
         changes += [ctx.change(ChangeAction.UPDATE, c, b, snapshot(c)) for c, b in plan.cert_updates]
     inserts.append((ObjectChange, ChangeLog.columns, changes))
     wrapper = ctx.writer.wrapper

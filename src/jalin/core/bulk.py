@@ -167,6 +167,33 @@ class Insert:
                 execute(cursor.cursor, sql, values)
 
 
+def update_rows(objs: Sequence[models.Model], fields: Iterable[str], wrapper=None) -> None:
+    """Write ``fields`` (names or attribute names) of saved instances of one model: one ``UPDATE … WHERE pk = %s`` per
+    row, sent with ``executemany`` (psycopg pipelines them; sqlite3 steps a prepared statement).
+
+    ``QuerySet.bulk_update`` builds a ``CASE WHEN pk = … THEN …`` expression per field through the ORM:
+    measured 1.8 ms a company for the seven derived fields (``jalin rederive``, 2,036 demo companies: 3.65 s
+    of 4.3 s) and 32 of the 39 s an import of 10,000 changed companies took, where this prepares each value
+    once with its field's converter. No signals, no ``auto_now``: pass ``updated`` among the fields to move
+    it."""
+    if not objs:
+        return
+    wrapper = wrapper or _wrapper()
+    model = type(objs[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    quote = wrapper.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in columns)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    convert = [converter(f) for f in columns]
+    rows = []
+    for obj in objs:
+        values = [getattr(obj, f.attname) for f in columns]
+        rows.append([c(v) if c is not None else v for c, v in zip(convert, values, strict=True)] + [obj.pk])
+    with wrapper.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
 def _sqlite_param_limit(raw) -> int:
     try:
         return raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from jalin.companies.models import Company
 from jalin.companies.services import DERIVED_FIELDS, Deriver, related_rows_many
+from jalin.core.bulk import update_rows
 
 #: Derived fields the matching index does not read: a change to these alone leaves ``updated`` as it is.
 SEARCH_ONLY = frozenset({"search_text", "filter_tokens"})
@@ -68,8 +69,6 @@ def _rederive(batch: list[Company], derive: Deriver) -> int:
     now = timezone.now()
     for company in moved:
         company.updated = now
-    if moved:
-        Company.objects.bulk_update(moved, [*DERIVED_FIELDS, "updated"], batch_size=500)
-    if search_only:
-        Company.objects.bulk_update(search_only, sorted(SEARCH_ONLY), batch_size=500)
+    update_rows(moved, [*DERIVED_FIELDS, "updated"])
+    update_rows(search_only, sorted(SEARCH_ONLY))
     return len(moved) + len(search_only)
