@@ -11,7 +11,12 @@ certifications and the change log. The peer is what a developer would write with
 ``.kbli.set()`` in one transaction, with only the parsing needed to store the values (no validation, no
 change log, no certifications, no derived fields), on a 5,000-row slice.
 
-The last line printed is JSON: {"rows": …, "jalin_rows_per_s": …, "peer_rows_per_s": …, "ratio": …, "db": …},
+Then the upsert's other half: each file again with two cells of every row changed (the legal name and the
+workforce), so that every row updates an existing company, through Jalin's importer and through the peer's
+loop (``--no-update`` skips it).
+
+The last line printed is JSON: {"rows": …, "jalin_rows_per_s": …, "peer_rows_per_s": …, "ratio": …,
+"jalin_update_rows_per_s": …, "peer_update_rows_per_s": …, "update_ratio": …, "db": …},
 with the importer's CPU seconds and the machine's load average before it ran, since a shared machine's
 other work shows in the wall-clock figure.
 """
@@ -152,6 +157,20 @@ def generate(path: Path, rows: int, *, start: int, seed: int, regions: list, tax
             )
 
 
+def changed_copy(path: Path) -> Path:
+    """The file with every row's legal name and workforce changed: an import of it updates every company."""
+    out = path.with_name(path.stem + "-changed.csv")
+    name, workforce = HEADER.index("legal_name"), HEADER.index("workforce")
+    with open(path, newline="", encoding="utf-8") as f, open(out, "w", newline="", encoding="utf-8") as g:
+        reader, writer = csv.reader(f), csv.writer(g)
+        writer.writerow(next(reader))
+        for row in reader:
+            row[name] += " Baru"
+            row[workforce] = str(int(row[workforce]) + 1)
+            writer.writerow(row)
+    return out
+
+
 def run_jalin(path: Path) -> tuple[float, float]:
     """Wall-clock seconds, and CPU seconds of this process (PostgreSQL's own work is not in it)."""
     from jalin.companies.importer import run_import
@@ -224,6 +243,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--peer-rows", type=int, default=5_000)
     parser.add_argument("--keep", action="store_true", help="keep the generated CSV files")
+    parser.add_argument("--no-update", action="store_true", help="skip the second import (every row an update)")
     parser.add_argument("--profile", metavar="FILE", help="write a cProfile of Jalin's import (this process) to FILE")
     args = parser.parse_args()
 
@@ -280,6 +300,21 @@ def main() -> None:
         peer_seconds = run_peer(peer_csv)
         peer_rate = args.peer_rows / peer_seconds
         print(f"peer:  {args.peer_rows} rows in {peer_seconds:.1f} s = {peer_rate:,.0f} rows/s", file=sys.stderr)
+        update = {}
+        if not args.no_update:
+            seconds, cpu = run_jalin(changed_copy(jalin_csv))
+            peer = run_peer(changed_copy(peer_csv))
+            update = {
+                "jalin_update_rows_per_s": round(args.rows / seconds),
+                "jalin_update_seconds": round(seconds, 2),
+                "peer_update_rows_per_s": round(args.peer_rows / peer),
+                "update_ratio": round((args.rows / seconds) / (args.peer_rows / peer), 1),
+            }
+            print(
+                f"jalin, every row an update: {args.rows} rows in {seconds:.1f} s = {args.rows / seconds:,.0f} rows/s"
+                f" (CPU {cpu:.1f} s); peer: {args.peer_rows / peer:,.0f} rows/s",
+                file=sys.stderr,
+            )
     finally:
         connection.close()
         teardown_databases(old, verbosity=0)
@@ -298,6 +333,7 @@ def main() -> None:
                 "peer_rows": args.peer_rows,
                 "peer_rows_per_s": round(peer_rate),
                 "ratio": round(jalin_rate / peer_rate, 1),
+                **update,
                 "db": "postgresql" if vendor == "postgresql" else vendor,
             }
         )
