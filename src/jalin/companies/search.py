@@ -10,9 +10,9 @@ The registry list uses ``search_text__companyfts`` (:class:`CompanyFullText`), w
 the names and synonyms of its processes and materials. Those words are not copied into each company's search
 text (they were until the taxonomy moved to query time): a search word is matched against the taxonomy, a
 few dozen entries maintained by officers (the word begins one of an entry's words, on every database), and
-stands for "this word, or one of the matching entries". So an
-edited synonym finds every company at once, and the stored text and its index hold a company's own words
-only (measured: 60 % shorter, an import's company inserts about a third cheaper). On PostgreSQL the
+stands for "this word, or one of the matching entries". So an edited synonym finds every company at once,
+and the stored text and its index hold a company's own words only (measured: 60 % shorter, an import's
+company inserts about a third cheaper). On PostgreSQL the
 entries are the filter tokens of the stored ``search_vector`` (migration 0004, GIN-indexed, not declared on
 the model): ``search_vector @@ ((to_tsquery('simple', 'las:*') || '=p7 | =p12'::tsquery) && …)``; on
 SQLite, the links to the entries.
@@ -253,10 +253,8 @@ class CompanyTokens(Lookup):
         raise NotImplementedError("filter tokens are searched on PostgreSQL only")
 
     def as_postgresql(self, compiler, connection):
-        from .models import Company
-
-        lhs = self.lhs
-        if not (isinstance(lhs, Col) and lhs.target is Company._meta.get_field("search_text")):
+        lhs = _company_column(self)
+        if lhs is None:
             raise NotImplementedError("filter tokens are stored for Company.search_text only")
         tokens = list(self.rhs)
         if not tokens:
