@@ -206,7 +206,9 @@ def test_the_change_log_names_a_company_part_with_its_company(company, owner):
     assert names == {"certification": "ISO 9001 Q-1 · PT Logam Tegal", "machine": "2× CNC · PT Logam Tegal"}
 
 
-def test_related_rows_many_reads_what_related_rows_reads(company, owner, tegal):
+def test_stored_rows_read_as_related_rows_reads_them(company, owner, tegal):
+    """``jalin rederive`` derives from the import's bulk reader (``stored_for``): the same as ``related_rows``."""
+    from jalin.companies.import_write import stored_for
     from jalin.companies.models import Certification, CertificationType, Kbli, Machine, Material, Product
 
     services.save_child(Product, actor=owner, company=company, name="Spion", hs_code="8708.29", description="kaca")
@@ -218,7 +220,8 @@ def test_related_rows_many_reads_what_related_rows_reads(company, owner, tegal):
     company.kbli.set(Kbli.objects.all()[:2])
     company.materials.set(Material.objects.filter(code__in=["sheet-steel", "aluminium"]))
     bare = services.create_company(actor=None, legal_name="CV Kosong", nib="9120001234569", region=tegal)
-    many = services.related_rows_many([company.pk, bare.pk])
+    stored = stored_for([company.pk, bare.pk])
+    many = {c.pk: stored.related(c.pk) for c in (company, bare)}
     for c in (company, bare):
         one = services.related_rows(c)
         assert sorted(e.id for e in many[c.pk].processes) == sorted(e.id for e in one.processes)

@@ -151,6 +151,13 @@ def _file_name(value):
     return getattr(value, "name", value) or None  # a FieldFile's name, or the stored path; None when empty
 
 
+@dataclass(frozen=True, slots=True)
+class _Ref:
+    """A taxonomy entry by id: all :class:`jalin.companies.services.Deriver` reads of one."""
+
+    id: int
+
+
 @dataclass
 class Stored:
     """What the batch's existing companies already have: many-to-many ids, certifications, products, machines."""
@@ -159,6 +166,20 @@ class Stored:
     certs: dict[int, list[Certification]]
     products: dict[int, list[Product]]
     machines: set[int]
+
+    def related(self, company_id: int) -> services.Related:
+        """The stored rows of one company as :func:`jalin.companies.services.derive` reads them (what
+        :func:`~jalin.companies.services.related_rows` would read, without a query)."""
+        certs = self.certs.get(company_id, [])
+        return services.Related(
+            kbli=bool(self.m2m["kbli"].get(company_id)),
+            processes=[_Ref(i) for i in self.m2m["processes"].get(company_id, [])],
+            materials=[_Ref(i) for i in self.m2m["materials"].get(company_id, [])],
+            product_items=self.products.get(company_id, []),
+            machines=company_id in self.machines,
+            certifications=bool(certs),
+            certification_types=[c.certification_type_id for c in certs],
+        )
 
 
 def stored_for(ids: list[int]) -> Stored:

@@ -71,36 +71,6 @@ def related_rows(company: Company) -> Related:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Ref:
-    """A taxonomy entry by id: all :class:`Deriver` reads of one."""
-
-    id: int
-
-
-def related_rows_many(ids: Sequence[int]) -> dict[int, Related]:
-    """:func:`related_rows` of many saved companies by id, in six queries whatever their number."""
-    found = {pk: Related(processes=[], materials=[], product_items=[], certification_types=[]) for pk in ids}
-    kbli = Company.kbli.through.objects.filter(company_id__in=ids).order_by().values_list("company_id", flat=True)
-    for pk in kbli.distinct():
-        found[pk].kbli = True
-    for attr, target in (("processes", "process_id"), ("materials", "material_id")):
-        links = getattr(Company, attr).through.objects.filter(company_id__in=ids).values_list("company_id", target)
-        for company_id, entry_id in links:
-            getattr(found[company_id], attr).append(_Ref(entry_id))
-    for item in Product.objects.filter(company_id__in=ids).order_by("company_id", "name", "pk"):
-        found[item.company_id].product_items.append(item)
-    machines = Machine.objects.filter(company_id__in=ids).order_by().values_list("company_id", flat=True)
-    for pk in machines.distinct():
-        found[pk].machines = True
-    for company_id, type_id in Certification.objects.filter(company_id__in=ids).values_list(
-        "company_id", "certification_type_id"
-    ):
-        found[company_id].certifications = True
-        found[company_id].certification_types.append(type_id)
-    return found
-
-
 def _present(profile, related: Related) -> dict[str, bool]:
     """Which of the :data:`COMPLETENESS` items ``profile`` (a company, or anything with its fields) has."""
     items = related.product_items

@@ -16,8 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from jalin.companies.import_write import stored_for
 from jalin.companies.models import Company
-from jalin.companies.services import DERIVED_FIELDS, Deriver, related_rows_many
+from jalin.companies.services import DERIVED_FIELDS, Deriver
 from jalin.core.bulk import update_rows
 
 #: Derived fields the matching index does not read: a change to these alone leaves ``updated`` as it is.
@@ -55,11 +56,11 @@ class Command(BaseCommand):
 
 def _rederive(batch: list[Company], derive: Deriver) -> int:
     """Derive the batch's fields again and write the rows that changed; how many did."""
-    related = related_rows_many([c.pk for c in batch])
+    stored = stored_for([c.pk for c in batch])  # the import's reader: a query per kind of related row
     moved, search_only = [], []
     for company in batch:
         before = tuple(getattr(company, name) for name in DERIVED_FIELDS)
-        derive(company, related[company.pk])
+        derive(company, stored.related(company.pk))
         after = tuple(getattr(company, name) for name in DERIVED_FIELDS)
         differ = {name for name, old, new in zip(DERIVED_FIELDS, before, after, strict=True) if old != new}
         if differ - SEARCH_ONLY:
