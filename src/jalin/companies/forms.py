@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jalin.accounts.models import Organisation, OrganisationKind
@@ -30,6 +29,7 @@ from .models import (
     Plant,
     Process,
     Product,
+    in_language,
 )
 
 #: Evidence files: what a scanner or phone produces, checked by extension *and* by the file's first bytes.
@@ -175,8 +175,7 @@ class CoordinatesMixin:
 
 
 def kbli_label(kbli: Kbli) -> str:
-    title = kbli.title_en if (get_language() or "id").startswith("en") else kbli.title_id
-    return f"{kbli.code} — {title}"
+    return f"{kbli.code} — {in_language(kbli.title_id, kbli.title_en)}"
 
 
 class CompanyForm(CoordinatesMixin, forms.ModelForm):

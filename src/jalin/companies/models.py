@@ -5,11 +5,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from jalin.core.models import TimeStampedModel
 from jalin.core.permissions import ALL, OWN, PUBLIC, REGION, AccessPolicy, RestrictedQuerySet
 from jalin.core.roles import Role
+
+
+def in_language(indonesian: str, english: str) -> str:
+    """The one of a bilingual pair the reader's language asks for (Indonesian unless it is English)."""
+    return english if (get_language() or "id").startswith("en") else indonesian
 
 
 class Taxonomy(models.Model):
@@ -38,9 +44,7 @@ class Taxonomy(models.Model):
         ordering = ["name_id"]
 
     def __str__(self) -> str:
-        from django.utils.translation import get_language
-
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_language(self.name_id, self.name_en)
 
 
 class Process(Taxonomy):

@@ -81,9 +81,9 @@ class Entry:
     words: tuple[str, ...]
 
     def __str__(self) -> str:  # the name in the reader's language, as Taxonomy.__str__
-        from django.utils.translation import get_language
+        from .models import in_language
 
-        return self.name_en if (get_language() or "id").startswith("en") else self.name_id
+        return in_language(self.name_id, self.name_en)
 
     @property
     def token(self) -> str:
