@@ -19,30 +19,33 @@ from jalin.core.imports import ImportReport, register_exporter, register_importe
 from jalin.core.jobs import job_handler
 from jalin.core.spreadsheet import safe_cell
 
-from . import exporter
+from . import cert_import, exporter
 from .importer import run_import
 from .queries import CompanyFilters
 
 register_importer("companies", run_import)
 register_exporter("companies", exporter.export_companies, filters=exporter.FILTERS)
+register_importer(cert_import.DATASET, cert_import.run_import)
+
+CERT_IMPORT_JOB = "companies.cert_import"
 
 
 def _language(job) -> str:
     return job.params.get("language") or getattr(job.owner, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
-@job_handler("companies.import")
-def import_companies(job, progress):
-    """Check (``dry_run``) or import the file stored at ``params["file"]`` as the job's owner."""
+def run_import_job(job, progress, run, dataset: str) -> dict:
+    """Check (``dry_run``) or import the file stored at ``params["file"]`` as the job's owner with ``run`` (a
+    dataset's ``run_import``)."""
     params = job.params
     with translation.override(_language(job)):
         if job.owner is None and not params.get("system"):
-            report = ImportReport(dataset="companies", filename=params.get("filename", ""))
+            report = ImportReport(dataset=dataset, filename=params.get("filename", ""))
             report.error(None, "", "", gettext("The person who started this import no longer has an account."))
             return report.to_json()
         with default_storage.open(params["file"], "rb") as f:
             data = f.read()
-        report = run_import(
+        report = run(
             data,
             filename=params.get("filename") or params["file"],
             actor=job.owner,
@@ -55,6 +58,16 @@ def import_companies(job, progress):
             job.result_file.save(name, ContentFile(issues_csv(report)), save=True)
         progress.advance(report.rows_read, summary(report), force=True)
     return report.to_json()
+
+
+@job_handler("companies.import")
+def import_companies(job, progress):
+    return run_import_job(job, progress, run_import, "companies")
+
+
+@job_handler(CERT_IMPORT_JOB)
+def import_certifications(job, progress):
+    return run_import_job(job, progress, cert_import.run_import, cert_import.DATASET)
 
 
 def summary(report: ImportReport) -> str:

@@ -16,6 +16,15 @@ urlpatterns = [
     path("<int:pk>/<str:kind>/<int:child>/delete/", views.ChildDeleteView.as_view(), name="child_delete"),
     path("certifications/<int:child>/evidence/", views.EvidenceView.as_view(), name="evidence"),
     path("certifications/expiring/", views.ExpiringCertificationsView.as_view(), name="expiring"),
+    path("certifications/import/", views_io.CertificateImportView.as_view(), name="cert_import"),
+    path(
+        "certifications/import/template.<str:fmt>",
+        views_io.CertificateImportTemplateView.as_view(),
+        name="cert_import_template",
+    ),
+    path(
+        "certifications/import/<uuid:job>/", views_io.CertificateImportResultView.as_view(), name="cert_import_result"
+    ),
     path("taxonomy/<str:kind>/", views.TaxonomyListView.as_view(), name="taxonomy"),
     path("taxonomy/<str:kind>/new/", views.TaxonomyEditView.as_view(), name="taxonomy_add"),
     path("taxonomy/<str:kind>/<int:item>/edit/", views.TaxonomyEditView.as_view(), name="taxonomy_edit"),

@@ -394,7 +394,14 @@ class ExpiringCertificationsView(LoginRequiredMixin, View):
         return render(
             request,
             "companies/expiring.html",
-            {"page": page, "days": days, "status": status, "sort": sort, "today": today},
+            {
+                "page": page,
+                "days": days,
+                "status": status,
+                "sort": sort,
+                "today": today,
+                "can_import": can_add(request.user, Company),
+            },
         )
 
 

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from jalin.core import views_io as shared
 from jalin.core.imports import MAX_UPLOAD_BYTES
 
-from . import exporter
+from . import cert_import, exporter
 from .columns import IMPORT_COLUMNS
+from .handlers import CERT_IMPORT_JOB
 from .models import CertificationType, Company, Material, Process
 from .queries import CompanyFilters
 
@@ -32,6 +33,10 @@ class ImportForm(shared.ImportForm):
         "The file is larger than 20 MB. Split it into smaller files, or ask an administrator to run "
         "jalin import companies FILE on the server."
     )
+
+
+class CertificateImportForm(shared.ImportForm):
+    file_help = gettext_lazy("CSV or XLSX (Excel, LibreOffice), at most 20 MB, one certificate per row.")
 
 
 class RegistryIO(shared.DatasetIO):
@@ -87,3 +92,54 @@ class ExportView(RegistryIO, shared.LargeExportView):
     export_job_kind = "companies.export"
     export_job_label = gettext_lazy("Company export (%(format)s)")
     export_large_template = "companies/export_large.html"
+
+
+class CertificateIO(shared.DatasetIO):
+    """The certificates import (:mod:`jalin.companies.cert_import`): the same flow, its pages under
+    ``certifications/import/`` and the expiring-certificates list as its list."""
+
+    namespace = "companies"
+    dataset = cert_import.DATASET
+    job_kind = CERT_IMPORT_JOB
+    model = Company
+    permission_message = gettext_lazy("Only programme and regional officers import certificates.")
+    form_class = CertificateImportForm
+    columns = cert_import.COLUMNS
+    taxonomies = ((gettext_lazy("Certifications"), CertificationType),)
+    exporter = cert_import  # its templates; the certificates have no export of their own
+    sync_rows = 1000
+    check_label = gettext_lazy("Certificates import check: %(file)s")
+    import_label = gettext_lazy("Certificates import: %(file)s")
+    check_failed_log = "Certificates import check %s failed"
+    texts = {
+        "title": gettext_lazy("Import certificates"),
+        "section": gettext_lazy("Expiring certificates"),
+        "lead": gettext_lazy(
+            "Add or update the certificates of registered companies from a spreadsheet: one row per certificate, "
+            "with its number, issuer and validity."
+        ),
+        "rules": "companies/cert_import_rules.html",
+        "docs": gettext_lazy(
+            "The XLSX template explains every column in Indonesian and English and lists the certification types. "
+            "The full description is in docs/import-format.md."
+        ),
+        "writing": gettext_lazy("The certificates are being written in one transaction."),
+        "open_list": gettext_lazy("Open the expiring certificates"),
+        "codes": gettext_lazy("Codes for certifications"),
+    }
+    URL_NAMES = {"list": "expiring", "import": "cert_import", "import_template": "cert_import_template"}
+
+    def url_name(self, name: str) -> str:
+        return "companies:" + self.URL_NAMES.get(name, "cert_" + name)
+
+
+class CertificateImportView(CertificateIO, shared.ImportView):
+    pass
+
+
+class CertificateImportTemplateView(CertificateIO, shared.ImportTemplateView):
+    pass
+
+
+class CertificateImportResultView(CertificateIO, shared.ImportResultView):
+    pass

@@ -119,8 +119,9 @@ class DatasetIO(LoginRequiredMixin, View):
     import_label = ""
     #: Logged when a check in the request fails.
     check_failed_log = "Import check %s failed"
-    #: The texts of the pages (``io`` in the templates): title, section, lead, docs, writing, open_list, and
-    #: the template with the upload page's list of format rules (``rules``).
+    #: The texts of the pages (``io`` in the templates): title, section, lead, docs, writing, open_list, the
+    #: template with the upload page's list of format rules (``rules``), and optionally the title of its code
+    #: lists (``codes``).
     texts: dict = {}
 
     def get_sync_rows(self) -> int:

@@ -1,0 +1,376 @@
+"""Import of certificates from CSV or XLSX: one row per certificate of a company already in the registry, with
+its number, issuer and validity (the companies import names certification types and expiry dates only).
+
+A row is matched to the company by NIB and to its certificate by type and number: it updates the company's
+certificate of that type with the same number; without a number (or when the company's only certificate of
+that type has none yet) it updates the company's one certificate of that type; otherwise it adds one. An
+empty cell never erases a stored value. Evidence files are uploaded on the company's page.
+
+Certificates number in the thousands, so every row goes through :func:`jalin.companies.services.save_child`
+(the same checks, change log and re-derived company as the page) in its own savepoint. A dry run does the same
+inside a transaction that is rolled back, so it finds every problem a commit would; with *all or nothing*
+(the default) a single bad row means nothing is written. docs/import-format.md describes the format.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from jalin.core import spreadsheet
+from jalin.core.imports import (
+    CellError,
+    DetachedProgress,
+    ImportFileError,
+    ImportReport,
+    Issue,
+    flag_repeats,
+    header_columns,
+    header_key,
+    msgid,
+    ranges,
+    read_table,
+    text_cell,
+)
+from jalin.core.permissions import can, can_add
+
+from . import services
+from .columns import Column
+from .import_cells import TaxonomyIndex, clean_nib_cell, issue, parse_date
+from .models import Certification, CertificationType, Company
+
+DATASET = "certifications"
+
+COLUMNS: tuple[Column, ...] = (
+    Column(
+        "nib",
+        _("NIB of a company already in the registry (13 digits)."),
+        "NIB perusahaan yang sudah terdaftar (13 digit).",
+        "9120001234567",
+        ("nomor induk berusaha", "no nib", "nomor nib", "nib perusahaan"),
+        required=True,
+    ),
+    Column(
+        "certification",
+        _("Certification type: code, name or synonym (iso-9001, ISO 9001, IATF 16949, SNI, SMK3)."),
+        "Jenis sertifikasi: kode, nama atau sinonim (iso-9001, ISO 9001, IATF 16949, SNI, SMK3).",
+        "iso-9001",
+        ("sertifikasi", "sertifikat", "jenis sertifikat", "jenis sertifikasi", "standar", "certificate", "type"),
+        required=True,
+    ),
+    Column(
+        "number",
+        _("Certificate number. With it, a row updates the certificate with that number or adds a new one."),
+        "Nomor sertifikat. Dengan nomor, baris memperbarui sertifikat bernomor sama atau menambah yang baru.",
+        "QMS/2025/0815",
+        ("nomor sertifikat", "no sertifikat", "nomor", "no", "certificate number", "cert no"),
+    ),
+    Column(
+        "issuer",
+        _("The certification body that issued it."),
+        "Lembaga sertifikasi yang menerbitkan.",
+        "PT Sucofindo",
+        ("penerbit", "lembaga sertifikasi", "lembaga penerbit", "lspro", "badan sertifikasi", "certification body"),
+    ),
+    Column(
+        "valid_from",
+        _("First day of validity: YYYY-MM-DD or DD/MM/YYYY."),
+        "Tanggal mulai berlaku: YYYY-MM-DD atau DD/MM/YYYY.",
+        "2025-01-15",
+        ("berlaku dari", "berlaku sejak", "mulai berlaku", "tanggal terbit", "tanggal berlaku", "issue date"),
+    ),
+    Column(
+        "valid_until",
+        _("Last day of validity: YYYY-MM-DD or DD/MM/YYYY. Empty: the certificate does not expire."),
+        "Tanggal akhir berlaku: YYYY-MM-DD atau DD/MM/YYYY. Kosong: sertifikat tidak kedaluwarsa.",
+        "2028-01-14",
+        ("berlaku sampai", "berlaku hingga", "masa berlaku", "kedaluwarsa", "kadaluarsa", "expiry date", "expiry"),
+    ),
+)
+BY_NAME = {c.name: c for c in COLUMNS}
+HEADERS = {header_key(h): c.name for c in COLUMNS for h in (c.name, *c.aliases)}
+
+NO_HEADER = _("No header row found: the first row must name the columns, as in the template (nib, certification, …).")
+FIELDS = ("number", "issuer", "valid_from", "valid_until")
+
+
+def match_header(text) -> str | None:
+    key = header_key(text)
+    return HEADERS.get(key) or HEADERS.get(key.replace(" ", ""))
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict = field(default_factory=dict)  # "nib", "certification_type" (an id) and FIELDS (non-empty cells)
+    code: str = ""  # the certification type's code
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """What must not repeat within a file: the company, the type and the number."""
+        nib = self.values.get("nib")
+        return " ".join([nib, self.code, self.values.get("number", "")]).strip() if nib and self.code else ""
+
+
+def _text(name: str):
+    max_length = Certification._meta.get_field(name).max_length
+
+    def clean(row: Row, raw, column: str) -> None:
+        text = text_cell(raw)
+        if len(text) > max_length:
+            raise CellError(_("Too long: at most %(max)s characters (this has %(n)s)."), max=max_length, n=len(text))
+        row.values[name] = text
+
+    return clean
+
+
+def _date(name: str):
+    def clean(row: Row, raw, column: str) -> None:
+        if isinstance(raw, datetime):
+            row.values[name] = raw.date()
+        elif isinstance(raw, date):
+            row.values[name] = raw
+        else:
+            row.values[name] = parse_date(text_cell(raw))
+
+    return clean
+
+
+def cleaners(types: TaxonomyIndex) -> dict:
+    def certification(row: Row, raw, column: str) -> None:
+        kind = types.find(text_cell(raw))
+        row.values["certification_type"], row.code = kind, types.by_id[kind].code
+
+    return {
+        "nib": clean_nib_cell,
+        "certification": certification,
+        "number": _text("number"),
+        "issuer": _text("issuer"),
+        "valid_from": _date("valid_from"),
+        "valid_until": _date("valid_until"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The import
+
+
+def run_import(
+    source, *, filename: str, actor, dry_run: bool = True, all_or_nothing: bool = True, progress=None
+) -> ImportReport:
+    """Check (``dry_run``) or import ``source`` (a path, bytes or binary file) as ``actor`` (``None``: the
+    system, which may do everything). Problems in the file never raise: the report lists them."""
+    started = time.monotonic()
+    report = ImportReport(dataset=DATASET, filename=filename, dry_run=dry_run, all_or_nothing=all_or_nothing)
+    if actor is not None and not can_add(actor, Company):
+        report.error(None, "", "", _("You do not have permission to import certificates."))
+        return report
+    try:
+        table = read_table(source, filename)
+    except ImportFileError as exc:
+        report.error(None, "", "", exc.message, **exc.params)
+        return report
+    rows, columns = _parse(table, report)
+    if report.file_errors:
+        return report
+    report.rows_read = len(rows)
+    message = _("This certificate appears more than once in this file (rows %(rows)s).")
+    flag_repeats(rows, lambda row: row.key, columns.get("number") or columns["certification"], message, "key", issue)
+    if progress is not None:
+        progress.total(len(rows), str(_("Checking rows") if dry_run else _("Checking and writing rows")))
+        progress.advance(0, force=True)
+    writer = Writer(actor, columns)
+    with transaction.atomic(), DetachedProgress(progress) as detached:
+        for done, row in enumerate(rows, start=1):
+            if not row.errors:
+                writer.apply(row)
+            report.errors.extend(row.errors)
+            report.warnings.extend(row.warnings)
+            detached.advance(done)
+        report.committed = not dry_run and not (all_or_nothing and report.errors)
+        if not report.committed:
+            transaction.set_rollback(True)
+    report.created = len(writer.outcomes["created"])  # in a dry run or a refused commit: would be
+    report.updated = len(writer.outcomes["updated"])
+    report.unchanged = len(writer.outcomes["unchanged"])
+    if progress is not None:
+        progress.advance(len(rows), force=True)
+    report.errors.sort(key=lambda i: i.row or 0)
+    report.warnings.sort(key=lambda i: i.row or 0)
+    report.taken = {k: ranges(v) for k, v in writer.outcomes.items() if v} if report.committed else {}
+    report.seconds = round(time.monotonic() - started, 3)
+    return report
+
+
+def _parse(table, report: ImportReport) -> tuple[list[Row], dict[str, str]]:
+    header_at, columns, found = header_columns(table, report, match_header, BY_NAME, NO_HEADER)
+    if header_at is None:
+        return [], {}
+    for column in COLUMNS:
+        if column.required and column.name not in columns:
+            report.error(None, column.name, "", _("The required column %(column)s is missing."), column=column.name)
+    if report.file_errors:
+        return [], columns
+    types = TaxonomyIndex(CertificationType, _("Unknown certification %(value)s: use a code or name from the list."))
+    clean = cleaners(types)
+    rows = []
+    for number, cells in table.rows[header_at + 1 :]:
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        row = Row(number)
+        for index, title, name in found:
+            raw = cells[index] if index < len(cells) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if BY_NAME[name].required:
+                    row.errors.append(issue(number, title, "", _("Required.")))
+                continue
+            try:
+                clean[name](row, raw.strip() if isinstance(raw, str) else raw, title)
+            except CellError as exc:
+                row.errors.append(issue(number, title, raw, exc.message, **exc.params))
+        rows.append(row)
+    return rows, columns
+
+
+class Writer:
+    """Applies rows through :func:`services.save_child`, each in a savepoint; records what each row did."""
+
+    def __init__(self, actor, columns: dict[str, str]):
+        self.actor, self.columns = actor, columns
+        self.companies: dict[str, Company | None] = {}
+        self.outcomes: dict[str, list[int]] = {"created": [], "updated": [], "unchanged": []}
+
+    def error(self, row: Row, name: str, value, message, /, **params) -> None:
+        row.errors.append(issue(row.number, self.columns.get(name, ""), value, message, **params))
+
+    def apply(self, row: Row) -> None:
+        try:
+            with transaction.atomic():
+                outcome = self._apply(row)
+        except ValidationError as exc:
+            for name, errors in getattr(exc, "error_dict", {"": exc.error_list}).items():
+                for error in errors:
+                    text = str(error.message % error.params) if error.params else str(error.message)
+                    value = text_cell(row.values.get(name, ""))
+                    row.errors.append(Issue(row.number, self.columns.get(name, ""), value, msgid(text)))
+        except PermissionDenied as exc:
+            self.error(row, "nib", row.values["nib"], str(exc))
+        except _RowError:
+            pass
+        else:
+            self.outcomes[outcome].append(row.number)
+
+    def _apply(self, row: Row) -> str:
+        nib = row.values["nib"]
+        if nib not in self.companies:
+            self.companies[nib] = Company.objects.filter(nib=nib).first()
+        company = self.companies[nib]
+        if company is None:
+            self.error(row, "nib", nib, _("No company with NIB %(nib)s in the registry."), nib=nib)
+            raise _RowError
+        if self.actor is not None and not can(self.actor, "change", company):
+            self.error(row, "nib", nib, _("You may not change %(name)s."), name=company.legal_name)
+            raise _RowError
+        kind = row.values["certification_type"]
+        same_type = list(Certification.objects.filter(company=company, certification_type_id=kind).order_by("pk"))
+        cert = self._match(row, same_type)
+        fields = {name: row.values[name] for name in FIELDS if name in row.values}
+        start = fields.get("valid_from", cert.valid_from if cert else None)
+        end = fields.get("valid_until", cert.valid_until if cert else None)
+        if start and end and end < start:
+            name = "valid_until" if "valid_until" in fields else "valid_from"
+            self.error(row, name, fields[name], _("The end of validity comes before its start."))
+            raise _RowError
+        if cert is None:
+            if same_type:  # most often a renewal; perhaps a mistyped number
+                numbers = ", ".join(c.number or "—" for c in same_type)
+                row.warnings.append(
+                    issue(
+                        row.number,
+                        self.columns.get("number", ""),
+                        fields.get("number", ""),
+                        _("The company already has a certificate of this type (%(numbers)s): this row adds another."),
+                        numbers=numbers,
+                    )
+                )
+            services.save_child(Certification, actor=self.actor, company=company, certification_type_id=kind, **fields)
+            return "created"
+        changed = {name: value for name, value in fields.items() if getattr(cert, name) != value}
+        if not changed:
+            return "unchanged"
+        services.save_child(Certification, actor=self.actor, company=company, instance=cert, **changed)
+        return "updated"
+
+    def _match(self, row: Row, same_type: list[Certification]) -> Certification | None:
+        """The stored certificate the row is about, or ``None`` to add one (see the module's docstring)."""
+        number = row.values.get("number", "")
+        if number:
+            for cert in same_type:
+                if cert.number == number:
+                    return cert
+            return same_type[0] if len(same_type) == 1 and not same_type[0].number else None
+        if len(same_type) > 1:
+            self.error(
+                row,
+                "certification",
+                row.code,
+                _("The company has %(n)s certificates of this type: give the certificate number to say which one."),
+                n=len(same_type),
+            )
+            raise _RowError
+        return same_type[0] if same_type else None
+
+
+class _RowError(Exception):
+    """The row's problem is already recorded; roll back its savepoint."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The templates (the import/export pages' ``exporter`` for this dataset)
+
+WIDTHS = {"nib": 16, "certification": 18, "number": 22, "issuer": 30, "valid_from": 13, "valid_until": 13}
+
+
+def template_csv() -> bytes:
+    """Header row and one example row, UTF-8 with a byte-order mark."""
+    return spreadsheet.template_csv(COLUMNS)
+
+
+def template_xlsx() -> bytes:
+    """The template workbook: the data sheet (NIB and number as text), a guide to every column in Indonesian and
+    English, and the certification types."""
+    from django.utils import translation
+
+    wb = spreadsheet.template_workbook(
+        DATASET, COLUMNS, widths=WIDTHS, text_columns=("nib", "number"), lists={}, list_rows=5000
+    )
+    with translation.override("en"):
+        guide = [[column.name, column.help_id, str(column.help_en), column.example] for column in COLUMNS]
+    guide.append([])
+    guide += [
+        [line]
+        for line in (
+            "Satu baris = satu sertifikat milik perusahaan yang sudah terdaftar (NIB). Baris memperbarui sertifikat "
+            "perusahaan dengan jenis dan nomor yang sama, atau menambah sertifikat baru. Sel kosong tidak menghapus "
+            "data yang ada. Berkas bukti diunggah di halaman perusahaan. Hapus baris contoh (baris 2) sebelum "
+            "mengunggah.",
+            "One row = one certificate of a company already in the registry (NIB). A row updates the company's "
+            "certificate of the same type and number, or adds a new one. An empty cell never erases stored data. "
+            "Evidence files are uploaded on the company's page. Delete the example row (row 2) before uploading.",
+        )
+    ]
+    head = ["Kolom / Column", "Keterangan (Bahasa Indonesia)", "Description (English)", "Contoh / Example"]
+    spreadsheet.add_sheet(wb, "Petunjuk - Guide", head, guide, widths=(26, 60, 60, 28), wrap=True)
+    codes = [
+        ["certifications", t.code, t.name_id, t.name_en, t.synonyms]
+        for t in CertificationType.objects.filter(is_active=True).order_by("code")
+    ]
+    spreadsheet.add_sheet(wb, "Kode - Codes", spreadsheet.CODES_HEADER, codes, widths=(16, 20, 40, 40, 40))
+    return spreadsheet.workbook_bytes(wb)
