@@ -18,7 +18,7 @@ from jalin.companies.models import Certification, Company
 from jalin.companies.queries import CompanyFilters, company_list
 from jalin.core.models import Job, JobStatus, ObjectChange
 from tests.authz import Case, assert_matrix
-from tests.test_registry_pages import KLATEN, TEGAL, add_certification, make_company
+from tests.test_registry_pages import BEKASI, KLATEN, TEGAL, add_certification, make_company
 
 HEADER = "nib,certification,number,issuer,valid_from,valid_until"
 
@@ -35,6 +35,7 @@ def firms(db):
     return {
         "tegal": make_company("CV Logam Tegal", TEGAL, nib="9120004000001"),
         "klaten": make_company("CV Cor Klaten", KLATEN, nib="9120004000002"),
+        "bekasi": make_company("PT Press Bekasi", BEKASI, nib="9120004000003", verified=True),
     }
 
 
@@ -78,11 +79,12 @@ def test_dry_run_reports_every_error_with_its_row_and_writes_nothing(officer, fi
         ",iso-14001,F-1,,,",  # 9: no NIB
         "9120004000002,sni,SNI-77,,,",  # 10: the same certificate as row 3
         "9120004000001,iso-14001," + "N" * 81 + ",,,",  # 11: number too long
+        "9120004000001,sni,,,1/1/99999999999999999999,",  # 12: a year no date has
     ]
     report = run_import(csv_bytes(*rows), filename="certs.csv", actor=officer, dry_run=True)
     assert state() == before
     errors = by_row(report)
-    assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert sorted(errors) == [3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
     assert errors[4] == ["nib: No company with NIB 9999999999999 in the registry."]
     assert "Unknown certification iso-42" in errors[5][0]
     assert "Not a valid date 31/02/2027" in errors[6][0]
@@ -91,7 +93,31 @@ def test_dry_run_reports_every_error_with_its_row_and_writes_nothing(officer, fi
     assert errors[9] == ["nib: Required."]
     assert errors[3] == errors[10] == ["number: This certificate appears more than once in this file (rows 3, 10)."]
     assert "Too long: at most 80 characters" in errors[11][0]
-    assert (report.created, report.updated, report.error_rows, report.committed) == (1, 0, 9, False)
+    assert "Not a valid date 1/1/99999999999999999999" in errors[12][0]
+    assert (report.created, report.updated, report.error_rows, report.committed) == (1, 0, 10, False)
+
+
+def test_rows_that_would_write_the_same_certificate(officer, firms):
+    """A row without a number would update whatever another row of the company and type wrote, and numbers
+    compare without case: each such pair is flagged, whatever the order of the rows."""
+    rows = [
+        "9120004000001,iso-9001,A-1,Body 1,,2027-01-01",  # 2 ┐ the same certificate
+        "9120004000001,iso-9001,,Body 2,,2029-01-01",  # 3 ┘
+        "9120004000002,iso-9001,q-7,,,",  # 4 ┐ the same number
+        "9120004000002,ISO 9001,Q-7 ,,,",  # 5 ┘
+        "9120004000002,iso-9001,Q-8,,,",  # 6: another certificate of the type: fine
+    ]
+    errors = by_row(run_import(csv_bytes(*rows), filename="c.csv", actor=officer))
+    assert errors[2] == errors[3] == ["number: This certificate appears more than once in this file (rows 2, 3)."]
+    assert errors[4] == errors[5] == ["number: This certificate appears more than once in this file (rows 4, 5)."]
+    assert 6 not in errors
+
+
+def test_a_row_counter_column_is_not_the_certificate_number(officer, firms):
+    data = csv_bytes("1,9120004000001,ISO 9001,Sucofindo", header="No,NIB,Jenis Sertifikat,Penerbit")
+    report = run_import(data, filename="c.csv", actor=officer, dry_run=False)
+    assert report.committed and report.ignored_columns == ["No"]
+    assert Certification.objects.get().number == ""
 
 
 def test_messages_follow_the_readers_language(officer, firms):
@@ -132,6 +158,12 @@ def test_matching_a_row_to_a_stored_certificate(officer, firms):
     run_import(csv_bytes("9120004000001,iso-9001,Q-1,PT A,,"), filename="c.csv", actor=officer, dry_run=False)
     old.refresh_from_db()
     assert (old.number, old.issuer) == ("Q-1", "PT A")
+    # The number matches whatever its case and spacing.
+    report = run_import(
+        csv_bytes("9120004000001,iso-9001, q-1 ,PT A2,,"), filename="c.csv", actor=officer, dry_run=False
+    )
+    old.refresh_from_db()
+    assert report.updated == 1 and old.issuer == "PT A2" and tegal.certifications.count() == 1
     # Another number adds a second certificate of the type (a renewal, another plant's certificate)...
     report = run_import(
         csv_bytes("9120004000001,iso-9001,Q-2,PT A,,2030-01-01"), filename="c.csv", actor=officer, dry_run=False
@@ -164,11 +196,16 @@ def test_xlsx_with_indonesian_headers_and_date_cells(officer, firms):
     ws.append(
         ["9120004000001", "IATF 16949", "IATF-9", "TÜV", datetime.datetime(2025, 3, 1), datetime.date(2028, 2, 28)]
     )
+    ws.append(["9120004000002", "SNI", 815, "LSPro", None, None])  # the number stored as a number
     out = io.BytesIO()
     wb.save(out)
     report = run_import(out.getvalue(), filename="sertifikat.xlsx", actor=officer, dry_run=False)
     assert report.committed and not report.errors, list(report.lines())
-    cert = Certification.objects.get()
+    assert [(w.row, w.text) for w in report.warnings] == [
+        (3, "The spreadsheet stored the certificate number as a number: check that no leading zero was lost.")
+    ]
+    assert Certification.objects.get(company=firms["klaten"]).number == "815"
+    cert = Certification.objects.get(company=firms["tegal"])
     assert (cert.number, cert.issuer, cert.valid_from, cert.valid_until) == (
         "IATF-9",
         "TÜV",
@@ -192,8 +229,13 @@ def test_file_level_problems(officer, firms):
 
 def test_a_regional_officer_imports_only_its_regions_companies(regional, firms):
     before = state()
-    report = run_import(csv_bytes(*GOOD), filename="c.csv", actor=regional, dry_run=False)
-    assert by_row(report) == {3: ["nib: You may not change CV Cor Klaten."]}
+    verified_elsewhere = "9120004000003,iso-9001,,,,"
+    report = run_import(csv_bytes(*GOOD, verified_elsewhere), filename="c.csv", actor=regional, dry_run=False)
+    # An unverified company outside the region is not even named; a verified one (public) is.
+    assert by_row(report) == {
+        3: ["nib: No company with NIB 9120004000002 in the registry."],
+        4: ["nib: You may not change PT Press Bekasi."],
+    }
     assert not report.committed and state() == before
     report = run_import(csv_bytes(*GOOD), filename="c.csv", actor=regional, dry_run=False, all_or_nothing=False)
     assert report.committed and list(Certification.objects.values_list("company__nib", flat=True)) == ["9120004000001"]

@@ -29,7 +29,6 @@ from jalin.core.imports import (
     ImportFileError,
     ImportReport,
     Issue,
-    flag_repeats,
     header_columns,
     header_key,
     msgid,
@@ -60,7 +59,7 @@ COLUMNS: tuple[Column, ...] = (
         _("Certification type: code, name or synonym (iso-9001, ISO 9001, IATF 16949, SNI, SMK3)."),
         "Jenis sertifikasi: kode, nama atau sinonim (iso-9001, ISO 9001, IATF 16949, SNI, SMK3).",
         "iso-9001",
-        ("sertifikasi", "sertifikat", "jenis sertifikat", "jenis sertifikasi", "standar", "certificate", "type"),
+        ("sertifikasi", "sertifikat", "jenis sertifikat", "jenis sertifikasi", "standar", "certificate"),
         required=True,
     ),
     Column(
@@ -68,7 +67,7 @@ COLUMNS: tuple[Column, ...] = (
         _("Certificate number. With it, a row updates the certificate with that number or adds a new one."),
         "Nomor sertifikat. Dengan nomor, baris memperbarui sertifikat bernomor sama atau menambah yang baru.",
         "QMS/2025/0815",
-        ("nomor sertifikat", "no sertifikat", "nomor", "no", "certificate number", "cert no"),
+        ("nomor sertifikat", "no sertifikat", "nomor sertifikasi", "certificate number", "cert no"),
     ),
     Column(
         "issuer",
@@ -86,8 +85,8 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(
         "valid_until",
-        _("Last day of validity: YYYY-MM-DD or DD/MM/YYYY. Empty: the certificate does not expire."),
-        "Tanggal akhir berlaku: YYYY-MM-DD atau DD/MM/YYYY. Kosong: sertifikat tidak kedaluwarsa.",
+        _("Last day of validity: YYYY-MM-DD or DD/MM/YYYY. Empty for a new certificate: it does not expire."),
+        "Tanggal akhir berlaku: YYYY-MM-DD atau DD/MM/YYYY. Kosong untuk sertifikat baru: tidak kedaluwarsa.",
         "2028-01-14",
         ("berlaku sampai", "berlaku hingga", "masa berlaku", "kedaluwarsa", "kadaluarsa", "expiry date", "expiry"),
     ),
@@ -113,10 +112,35 @@ class Row:
     warnings: list[Issue] = field(default_factory=list)
 
     @property
-    def key(self) -> str:
-        """What must not repeat within a file: the company, the type and the number."""
+    def certificate(self) -> str:
+        """The company and the type: rows that share it are about the same certificate unless their numbers
+        differ."""
         nib = self.values.get("nib")
-        return " ".join([nib, self.code, self.values.get("number", "")]).strip() if nib and self.code else ""
+        return f"{nib} {self.code}" if nib and self.code else ""
+
+
+def same_number(a: str, b: str) -> bool:
+    """Certificate numbers compare without case and with runs of spaces as one (``QMS-1`` = ``qms-1``)."""
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def check_repeats(rows: list[Row], column: str) -> None:
+    """Rows of one company and type are the same certificate when their numbers match, or when one of them has
+    no number (it would update whichever the other wrote): all of them are flagged."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.certificate:
+            groups.setdefault(row.certificate, []).append(row)
+    message = _("This certificate appears more than once in this file (rows %(rows)s).")
+    for same in groups.values():
+        for row in same:
+            number = row.values.get("number", "")
+            repeats = [
+                r for r in same if not number or not r.values.get("number") or same_number(r.values["number"], number)
+            ]
+            if len(repeats) > 1:
+                numbers = ", ".join(str(r.number) for r in repeats)
+                row.errors.append(issue(row.number, column, number or row.code, message, rows=numbers))
 
 
 def _text(name: str):
@@ -131,6 +155,19 @@ def _text(name: str):
     return clean
 
 
+def clean_number(row: Row, raw, column: str) -> None:
+    _number_text(row, raw, column)
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        row.warnings.append(
+            issue(
+                row.number,
+                column,
+                raw,
+                _("The spreadsheet stored the certificate number as a number: check that no leading zero was lost."),
+            )
+        )
+
+
 def _date(name: str):
     def clean(row: Row, raw, column: str) -> None:
         if isinstance(raw, datetime):
@@ -143,6 +180,9 @@ def _date(name: str):
     return clean
 
 
+_number_text = _text("number")
+
+
 def cleaners(types: TaxonomyIndex) -> dict:
     def certification(row: Row, raw, column: str) -> None:
         kind = types.find(text_cell(raw))
@@ -151,7 +191,7 @@ def cleaners(types: TaxonomyIndex) -> dict:
     return {
         "nib": clean_nib_cell,
         "certification": certification,
-        "number": _text("number"),
+        "number": clean_number,
         "issuer": _text("issuer"),
         "valid_from": _date("valid_from"),
         "valid_until": _date("valid_until"),
@@ -181,8 +221,7 @@ def run_import(
     if report.file_errors:
         return report
     report.rows_read = len(rows)
-    message = _("This certificate appears more than once in this file (rows %(rows)s).")
-    flag_repeats(rows, lambda row: row.key, columns.get("number") or columns["certification"], message, "key", issue)
+    check_repeats(rows, columns.get("number") or columns["certification"])
     if progress is not None:
         progress.total(len(rows), str(_("Checking rows") if dry_run else _("Checking and writing rows")))
         progress.advance(0, force=True)
@@ -272,7 +311,8 @@ class Writer:
         if nib not in self.companies:
             self.companies[nib] = Company.objects.filter(nib=nib).first()
         company = self.companies[nib]
-        if company is None:
+        if company is None or (self.actor is not None and not can(self.actor, "view", company)):
+            # A company the importer may not see is not named, nor said to exist.
             self.error(row, "nib", nib, _("No company with NIB %(nib)s in the registry."), nib=nib)
             raise _RowError
         if self.actor is not None and not can(self.actor, "change", company):
@@ -302,6 +342,8 @@ class Writer:
                 )
             services.save_child(Certification, actor=self.actor, company=company, certification_type_id=kind, **fields)
             return "created"
+        if same_number(cert.number, fields.get("number", cert.number)):
+            fields.pop("number", None)  # the same number written another way: the stored one stays
         changed = {name: value for name, value in fields.items() if getattr(cert, name) != value}
         if not changed:
             return "unchanged"
@@ -313,7 +355,7 @@ class Writer:
         number = row.values.get("number", "")
         if number:
             for cert in same_type:
-                if cert.number == number:
+                if same_number(cert.number, number):
                     return cert
             return same_type[0] if len(same_type) == 1 and not same_type[0].number else None
         if len(same_type) > 1:

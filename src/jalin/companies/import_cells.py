@@ -518,7 +518,7 @@ def parse_date(text: str) -> date:
         else:
             d, m, y = (int(p) for p in re.split(r"[/.-]", text))
         return date(y, m, d)
-    except ValueError:
+    except (ValueError, OverflowError):  # no such day; a year too large for a date
         raise CellError(_("Not a valid date %(value)s: write YYYY-MM-DD or DD/MM/YYYY."), value=text) from None
 
 

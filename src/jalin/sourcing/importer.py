@@ -235,14 +235,15 @@ class Writer:
         if nib not in self.buyers:
             self.buyers[nib] = Company.objects.filter(nib=nib).first()
         company = self.buyers[nib]
-        if company is None:
+        if company is None or (self.actor is not None and not can(self.actor, "view", company)):
+            # A company the importer may not see is not named, nor said to exist.
             self.error(row, "buyer_nib", nib, _("No company with NIB %(nib)s in the registry."), nib=nib)
-            raise _RowError
-        if company.kind != CompanyKind.INDUSTRY:
-            self.error(row, "buyer_nib", nib, _("%(name)s is not a large industry (buyer)."), name=company.legal_name)
             raise _RowError
         if self.own is not None and company.pk != self.own.pk:
             self.error(row, "buyer_nib", nib, _("You may import needs only for your own company."))
+            raise _RowError
+        if company.kind != CompanyKind.INDUSTRY:
+            self.error(row, "buyer_nib", nib, _("%(name)s is not a large industry (buyer)."), name=company.legal_name)
             raise _RowError
         return company
 
