@@ -25,14 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from jalin.core import spreadsheet
 from jalin.core.imports import (
     CellError,
-    DetachedProgress,
     ImportFileError,
     ImportReport,
     Issue,
+    apply_rows,
+    clean_rows,
     header_columns,
     header_key,
     msgid,
-    ranges,
     read_table,
     text_cell,
 )
@@ -222,28 +222,8 @@ def run_import(
         return report
     report.rows_read = len(rows)
     check_repeats(rows, columns.get("number") or columns["certification"])
-    if progress is not None:
-        progress.total(len(rows), str(_("Checking rows") if dry_run else _("Checking and writing rows")))
-        progress.advance(0, force=True)
     writer = Writer(actor, columns)
-    with transaction.atomic(), DetachedProgress(progress) as detached:
-        for done, row in enumerate(rows, start=1):
-            if not row.errors:
-                writer.apply(row)
-            report.errors.extend(row.errors)
-            report.warnings.extend(row.warnings)
-            detached.advance(done)
-        report.committed = not dry_run and not (all_or_nothing and report.errors)
-        if not report.committed:
-            transaction.set_rollback(True)
-    report.created = len(writer.outcomes["created"])  # in a dry run or a refused commit: would be
-    report.updated = len(writer.outcomes["updated"])
-    report.unchanged = len(writer.outcomes["unchanged"])
-    if progress is not None:
-        progress.advance(len(rows), force=True)
-    report.errors.sort(key=lambda i: i.row or 0)
-    report.warnings.sort(key=lambda i: i.row or 0)
-    report.taken = {k: ranges(v) for k, v in writer.outcomes.items() if v} if report.committed else {}
+    apply_rows(rows, report, writer, progress=progress)
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
@@ -259,22 +239,8 @@ def _parse(table, report: ImportReport) -> tuple[list[Row], dict[str, str]]:
         return [], columns
     types = TaxonomyIndex(CertificationType, _("Unknown certification %(value)s: use a code or name from the list."))
     clean = cleaners(types)
-    rows = []
-    for number, cells in table.rows[header_at + 1 :]:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        row = Row(number)
-        for index, title, name in found:
-            raw = cells[index] if index < len(cells) else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                if BY_NAME[name].required:
-                    row.errors.append(issue(number, title, "", _("Required.")))
-                continue
-            try:
-                clean[name](row, raw.strip() if isinstance(raw, str) else raw, title)
-            except CellError as exc:
-                row.errors.append(issue(number, title, raw, exc.message, **exc.params))
-        rows.append(row)
+    plan = [(index, title, clean[name], BY_NAME[name].required) for index, title, name in found]
+    rows = clean_rows(table, header_at, plan, Row, issue)
     return rows, columns
 
 

@@ -294,6 +294,65 @@ def flag_repeats(rows, key: Callable, column: str, message, param: str, issue: C
                 row.errors.append(issue(row.number, column, value, message, **{param: value, "rows": numbers}))
 
 
+def clean_rows(table: Table, header_at: int, plan, new_row: Callable, issue: Callable) -> list:
+    """The data rows below the header as ``new_row(number)`` each, filled by the cleaners of ``plan``, a list of
+    ``(cell index, title, cleaner, required)``: ``cleaner(row, value, title)`` for every non-empty cell (text
+    trimmed) records the cleaned value or raises :class:`CellError`, which becomes the row's error (made by
+    ``issue(number, title, value, message, **params)``), as does an empty cell in a required column. Empty
+    rows are skipped."""
+    rows = []
+    for number, cells in table.rows[header_at + 1 :]:
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        row = new_row(number)
+        for index, title, cleaner, required in plan:
+            raw = cells[index] if index < len(cells) else None
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                if required:
+                    row.errors.append(issue(number, title, "", gettext_lazy("Required.")))
+                continue
+            try:
+                cleaner(row, raw.strip() if isinstance(raw, str) else raw, title)
+            except CellError as exc:
+                row.errors.append(issue(number, title, raw, exc.message, **exc.params))
+        rows.append(row)
+    return rows
+
+
+def apply_rows(rows, report: ImportReport, writer, *, progress=None) -> None:
+    """The write of an import that takes its rows one at a time through the services (needs, certificates):
+    ``writer.apply(row)`` for every row without errors, in one transaction that is rolled back for a dry run
+    or a refused commit, so that a check finds every problem a commit would. Fills in ``report``: its errors
+    and warnings by row, whether it committed, the counts and rows of ``writer.outcomes`` (``created``,
+    ``updated``, ``unchanged``: in a dry run or a refused commit, what would be)."""
+    from django.db import transaction
+
+    if progress is not None:
+        dry_run = report.dry_run
+        progress.total(
+            len(rows), str(gettext_lazy("Checking rows") if dry_run else gettext_lazy("Checking and writing rows"))
+        )
+        progress.advance(0, force=True)
+    with transaction.atomic(), DetachedProgress(progress) as detached:
+        for done, row in enumerate(rows, start=1):
+            if not row.errors:
+                writer.apply(row)
+            report.errors.extend(row.errors)
+            report.warnings.extend(row.warnings)
+            detached.advance(done)
+        report.committed = not report.dry_run and not (report.all_or_nothing and report.errors)
+        if not report.committed:
+            transaction.set_rollback(True)
+    outcomes = writer.outcomes
+    report.created, report.updated = len(outcomes["created"]), len(outcomes["updated"])
+    report.unchanged = len(outcomes["unchanged"])
+    if progress is not None:
+        progress.advance(len(rows), force=True)
+    report.errors.sort(key=lambda i: i.row or 0)
+    report.warnings.sort(key=lambda i: i.row or 0)
+    report.taken = {k: ranges(v) for k, v in outcomes.items() if v} if report.committed else {}
+
+
 def _display(value) -> str:
     text = "" if value is None else str(value)
     return text if len(text) <= 120 else text[:119] + "…"

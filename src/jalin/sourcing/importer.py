@@ -20,15 +20,14 @@ from django.utils.translation import gettext_lazy as _
 from jalin.companies.import_cells import issue
 from jalin.companies.models import Company, CompanyKind, Plant
 from jalin.core.imports import (
-    CellError,
-    DetachedProgress,
     ImportFileError,
     ImportReport,
     Issue,
+    apply_rows,
+    clean_rows,
     flag_repeats,
     header_columns,
     msgid,
-    ranges,
     read_table,
     text_cell,
 )
@@ -90,28 +89,8 @@ def run_import(
         return report
     report.rows_read = len(rows)
     _check_duplicates(rows, columns.get("reference", "reference"))
-    if progress is not None:
-        progress.total(len(rows), str(_("Checking rows") if dry_run else _("Checking and writing rows")))
-        progress.advance(0, force=True)
     writer = Writer(actor=actor, own=own, columns=columns, report=report)
-    with transaction.atomic(), DetachedProgress(progress) as detached:
-        for done, row in enumerate(rows, start=1):
-            if not row.errors:
-                writer.apply(row)
-            report.errors.extend(row.errors)
-            report.warnings.extend(row.warnings)
-            detached.advance(done)
-        report.committed = not dry_run and not (all_or_nothing and report.errors)
-        if not report.committed:
-            transaction.set_rollback(True)
-    report.created = len(writer.outcomes["created"])  # in a dry run or a refused commit: would be
-    report.updated = len(writer.outcomes["updated"])
-    report.unchanged = len(writer.outcomes["unchanged"])
-    if progress is not None:
-        progress.advance(len(rows), force=True)
-    report.errors.sort(key=lambda i: i.row or 0)
-    report.warnings.sort(key=lambda i: i.row or 0)
-    report.taken = {k: ranges(v) for k, v in writer.outcomes.items() if v} if report.committed else {}
+    apply_rows(rows, report, writer, progress=progress)
     report.seconds = round(time.monotonic() - started, 3)
     return report
 
@@ -121,25 +100,12 @@ def _parse(table, report: ImportReport, lookups: Lookups) -> tuple[list[Row], di
     if header_at is None:
         return [], {}
     clean = cleaners(lookups)
-    plan = [(index, title, clean[name]) for index, title, name in found]
+    plan = [(index, title, clean[name], False) for index, title, name in found]
     if "title" not in columns and "reference" not in columns:
         report.error(None, "title", "", _("The column title (or reference, to update needs) is missing."))
     if report.file_errors:
         return [], columns
-    rows = []
-    for number, cells in table.rows[header_at + 1 :]:
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-            continue
-        row = Row(number)
-        for index, title, cleaner in plan:
-            raw = cells[index] if index < len(cells) else None
-            if raw is None or (isinstance(raw, str) and not raw.strip()):
-                continue
-            try:
-                cleaner(row, raw.strip() if isinstance(raw, str) else raw, title)
-            except CellError as exc:
-                row.errors.append(issue(number, title, raw, exc.message, **exc.params))
-        rows.append(row)
+    rows = clean_rows(table, header_at, plan, Row, issue)
     return rows, columns
 
 
