@@ -327,3 +327,9 @@ def test_cli(db, firms, tmp_path, capsys):
     call_command("import", "certifications", str(path))
     assert Certification.objects.count() == 2 and "Imported" in capsys.readouterr().out
     assert ObjectChange.objects.filter(content_type__model="certification", actor_name="system").count() == 2
+
+
+def test_dates_are_read_as_the_needs_import_reads_them(officer, firms):
+    """The same date cells as every import (``import_cells.date_cell``): a two-digit year is not a date."""
+    report = run_import(csv_bytes("9120004000001,sni,S-1,,01/02/26,"), filename="c.csv", actor=officer)
+    assert by_row(report) == {2: ["valid_from: Not a valid date 01/02/26: write YYYY-MM-DD or DD/MM/YYYY."]}

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -24,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from jalin.core import spreadsheet
 from jalin.core.imports import (
-    CellError,
     ImportFileError,
     ImportReport,
     Issue,
@@ -32,15 +30,15 @@ from jalin.core.imports import (
     clean_rows,
     header_columns,
     header_key,
-    msgid,
     read_table,
+    service_issues,
     text_cell,
 )
 from jalin.core.permissions import can, can_add
 
 from . import services
 from .columns import Column
-from .import_cells import TaxonomyIndex, clean_nib_cell, issue, parse_date
+from .import_cells import TaxonomyIndex, clean_nib_cell, date_cell, issue, text_cleaner
 from .models import Certification, CertificationType, Company
 
 DATASET = "certifications"
@@ -143,18 +141,6 @@ def check_repeats(rows: list[Row], column: str) -> None:
                 row.errors.append(issue(row.number, column, number or row.code, message, rows=numbers))
 
 
-def _text(name: str):
-    max_length = Certification._meta.get_field(name).max_length
-
-    def clean(row: Row, raw, column: str) -> None:
-        text = text_cell(raw)
-        if len(text) > max_length:
-            raise CellError(_("Too long: at most %(max)s characters (this has %(n)s)."), max=max_length, n=len(text))
-        row.values[name] = text
-
-    return clean
-
-
 def clean_number(row: Row, raw, column: str) -> None:
     _number_text(row, raw, column)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -170,17 +156,12 @@ def clean_number(row: Row, raw, column: str) -> None:
 
 def _date(name: str):
     def clean(row: Row, raw, column: str) -> None:
-        if isinstance(raw, datetime):
-            row.values[name] = raw.date()
-        elif isinstance(raw, date):
-            row.values[name] = raw
-        else:
-            row.values[name] = parse_date(text_cell(raw))
+        row.values[name] = date_cell(raw)
 
     return clean
 
 
-_number_text = _text("number")
+_number_text = text_cleaner("number", Certification)
 
 
 def cleaners(types: TaxonomyIndex) -> dict:
@@ -192,7 +173,7 @@ def cleaners(types: TaxonomyIndex) -> dict:
         "nib": clean_nib_cell,
         "certification": certification,
         "number": clean_number,
-        "issuer": _text("issuer"),
+        "issuer": text_cleaner("issuer", Certification),
         "valid_from": _date("valid_from"),
         "valid_until": _date("valid_until"),
     }
@@ -260,11 +241,7 @@ class Writer:
             with transaction.atomic():
                 outcome = self._apply(row)
         except ValidationError as exc:
-            for name, errors in getattr(exc, "error_dict", {"": exc.error_list}).items():
-                for error in errors:
-                    text = str(error.message % error.params) if error.params else str(error.message)
-                    value = text_cell(row.values.get(name, ""))
-                    row.errors.append(Issue(row.number, self.columns.get(name, ""), value, msgid(text)))
+            row.errors += service_issues(row.number, exc, lambda name: self.columns.get(name, ""), row.values)
         except PermissionDenied as exc:
             self.error(row, "nib", row.values["nib"], str(exc))
         except _RowError:

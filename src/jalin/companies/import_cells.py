@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -310,8 +310,9 @@ def clean_npwp_cell(row: Row, raw, column: str) -> None:
     raise CellError(error.message, **(error.params or {}))
 
 
-def _text(name: str) -> Callable:
-    max_length = Company._meta.get_field(name).max_length
+def text_cleaner(name: str, model=Company) -> Callable:
+    """The cleaner of a text column: the trimmed text, at most as long as ``model``'s field ``name`` allows."""
+    max_length = model._meta.get_field(name).max_length
 
     def clean(row: Row, raw, column: str) -> None:
         text = text_cell(raw)
@@ -502,7 +503,7 @@ def clean_phone_cell(row: Row, raw, column: str) -> None:
     _phone_text(row, raw, column)
 
 
-_phone_text = _text("phone")
+_phone_text = text_cleaner("phone")
 
 
 _CERT_DATE = re.compile(
@@ -520,6 +521,21 @@ def parse_date(text: str) -> date:
         return date(y, m, d)
     except (ValueError, OverflowError):  # no such day; a year too large for a date
         raise CellError(_("Not a valid date %(value)s: write YYYY-MM-DD or DD/MM/YYYY."), value=text) from None
+
+
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}")
+
+
+def date_cell(raw) -> date:
+    """A date cell: a spreadsheet's date (or date and time), or text as YYYY-MM-DD or DD/MM/YYYY."""
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    text = text_cell(raw)
+    if not _DATE.fullmatch(text):
+        raise CellError(_("Not a valid date %(value)s: write YYYY-MM-DD or DD/MM/YYYY."), value=text)
+    return parse_date(text)
 
 
 def _certifications(lookups: Lookups) -> Callable:
@@ -544,8 +560,8 @@ def cleaners(lookups: Lookups) -> dict[str, Callable]:
     return {
         "nib": clean_nib_cell,
         "npwp": clean_npwp_cell,
-        "legal_name": _text("legal_name"),
-        "brand_name": _text("brand_name"),
+        "legal_name": text_cleaner("legal_name"),
+        "brand_name": text_cleaner("brand_name"),
         "kind": _choice("kind", _KINDS, _("Unknown kind %(value)s: use ikm or industry.")),
         "buyer_type": _choice(
             "buyer_type",
@@ -553,21 +569,21 @@ def cleaners(lookups: Lookups) -> dict[str, Callable]:
             _("Unknown buyer type %(value)s: use apm_4w, apm_2w, tier1, tier2, heavy, appliance or other."),
         ),
         "region": lambda row, raw, column: row.values.__setitem__("region", lookups.regions.find(raw)),
-        "address": _text("address"),
+        "address": text_cleaner("address"),
         "latitude": _coordinate("latitude", 90),
         "longitude": _coordinate("longitude", 180),
         "workforce": _whole("workforce"),
         "investment": _whole("investment"),
         "business_capital": _whole("business_capital"),
         "turnover": _whole("turnover"),
-        "products": _text("products"),
+        "products": text_cleaner("products"),
         "hs_codes": clean_hs_cell,
         "kbli": _kbli(lookups),
         "processes": _taxonomy("processes", lookups.processes),
         "materials": _taxonomy("materials", lookups.materials),
         "monthly_capacity": _whole("monthly_capacity"),
-        "capacity_note": _text("capacity_note"),
-        "contact_name": _text("contact_name"),
+        "capacity_note": text_cleaner("capacity_note"),
+        "contact_name": text_cleaner("contact_name"),
         "phone": clean_phone_cell,
         "email": clean_email_cell,
         "website": clean_website_cell,

@@ -21,6 +21,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext, gettext_lazy
 
 # Reading files and cells lives in .tabular; importers use these names from here.
@@ -294,6 +295,20 @@ def flag_repeats(rows, key: Callable, column: str, message, param: str, issue: C
                 row.errors.append(issue(row.number, column, value, message, **{param: value, "rows": numbers}))
 
 
+def service_issues(number: int, exc, column: Callable[[str], str], values: dict) -> list[Issue]:
+    """A service's refusal of row ``number`` (a ``ValidationError``) as its issues: by field when it names one,
+    in the column ``column(field)`` with the row's value of that field, else for the whole row. Its text is
+    already in the reader's language."""
+    by_field = exc.error_dict.items() if hasattr(exc, "error_dict") else [("", exc.error_list)]
+    issues = []
+    for name, errors in by_field:
+        value = text_cell(values.get(name, "")) if name else ""
+        for error in errors:
+            text = str(error.message % error.params) if error.params else str(error.message)
+            issues.append(Issue(number, column(name) if name else "", value, msgid(text)))
+    return issues
+
+
 def clean_rows(table: Table, header_at: int, plan, new_row: Callable, issue: Callable) -> list:
     """The data rows below the header as ``new_row(number)`` each, filled by the cleaners of ``plan``, a list of
     ``(cell index, title, cleaner, required)``: ``cleaner(row, value, title)`` for every non-empty cell (text
@@ -325,13 +340,8 @@ def apply_rows(rows, report: ImportReport, writer, *, progress=None) -> None:
     or a refused commit, so that a check finds every problem a commit would. Fills in ``report``: its errors
     and warnings by row, whether it committed, the counts and rows of ``writer.outcomes`` (``created``,
     ``updated``, ``unchanged``: in a dry run or a refused commit, what would be)."""
-    from django.db import transaction
-
     if progress is not None:
-        dry_run = report.dry_run
-        progress.total(
-            len(rows), str(gettext_lazy("Checking rows") if dry_run else gettext_lazy("Checking and writing rows"))
-        )
+        progress.total(len(rows), gettext("Checking rows") if report.dry_run else gettext("Checking and writing rows"))
         progress.advance(0, force=True)
     with transaction.atomic(), DetachedProgress(progress) as detached:
         for done, row in enumerate(rows, start=1):

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from jalin.companies.import_cells import TaxonomyIndex, issue, parse_date
+from jalin.companies.import_cells import TaxonomyIndex, date_cell, issue
 from jalin.companies.models import CertificationType, Material, Process
 from jalin.core.imports import CellError, Issue, parse_number, text_cell
 
@@ -179,16 +178,7 @@ def _taxonomy(name: str, index: TaxonomyIndex):
 
 
 def _date(row: Row, raw, column: str) -> None:
-    if isinstance(raw, datetime):
-        row.values["start_date"] = raw.date()
-        return
-    if isinstance(raw, date):
-        row.values["start_date"] = raw
-        return
-    text = text_cell(raw)
-    if not re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}", text):
-        raise CellError(_("Not a valid date %(value)s: write YYYY-MM-DD or DD/MM/YYYY."), value=text)
-    row.values["start_date"] = parse_date(text)
+    row.values["start_date"] = date_cell(raw)
 
 
 def _plant(row: Row, raw, column: str) -> None:

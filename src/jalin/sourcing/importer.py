@@ -22,14 +22,12 @@ from jalin.companies.models import Company, CompanyKind, Plant
 from jalin.core.imports import (
     ImportFileError,
     ImportReport,
-    Issue,
     apply_rows,
     clean_rows,
     flag_repeats,
     header_columns,
-    msgid,
     read_table,
-    text_cell,
+    service_issues,
 )
 from jalin.core.permissions import can, can_add
 from jalin.core.roles import Role
@@ -134,7 +132,7 @@ class Writer:
             with transaction.atomic():
                 outcome = self._apply(row)
         except ValidationError as exc:
-            self._service_errors(row, exc)
+            row.errors += service_issues(row.number, exc, self.column, row.values)
         except PermissionDenied as exc:
             self.error(row, "reference", row.reference, str(exc))
         except _RowError:
@@ -234,22 +232,6 @@ class Writer:
     def _ids(name: str, ids: list[int]):
         model = Need._meta.get_field(name).related_model
         return list(model.objects.filter(pk__in=ids))
-
-    def _service_errors(self, row: Row, exc: ValidationError) -> None:
-        """A service's refusal, by field when it names one. Its text is already in the reader's language."""
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.error_dict.items():
-                value = text_cell(row.values.get(name, "")) if name in row.values else ""
-                for error in errors:
-                    row.errors.append(Issue(row.number, self.column(name), value, msgid(_message(error))))
-        else:
-            for error in exc.error_list:
-                row.errors.append(Issue(row.number, "", "", msgid(_message(error))))
-
-
-def _message(error: ValidationError) -> str:
-    message = error.message
-    return str(message % error.params) if error.params else str(message)
 
 
 class _RowError(Exception):
