@@ -193,6 +193,14 @@ def test_a_buyer_imports_only_for_its_own_company(buyer, buyers):
     assert "you may not change it" in report.errors[0].text
 
 
+def test_a_company_the_importer_may_not_see_is_not_named(buyer, buyers):
+    from tests.test_registry_pages import KLATEN, make_company
+
+    hidden = make_company("CV Rahasia Klaten", KLATEN)  # unverified: a buyer does not see it
+    report = run_import(csv_bytes(f",{hidden.nib},Part,,,,,,,,,,,,"), filename="n.csv", actor=buyer)
+    assert [i.text for i in report.errors] == [f"No company with NIB {hidden.nib} in the registry."]
+
+
 def test_indonesian_headers_and_xlsx(officer, buyers):
     wb = Workbook()
     ws = wb.active

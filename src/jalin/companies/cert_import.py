@@ -38,7 +38,7 @@ from jalin.core.permissions import can, can_add
 
 from . import services
 from .columns import Column
-from .import_cells import TaxonomyIndex, clean_nib_cell, date_cell, issue, text_cleaner
+from .import_cells import CompaniesByNib, TaxonomyIndex, clean_nib_cell, date_cell, issue, text_cleaner
 from .models import Certification, CertificationType, Company
 
 DATASET = "certifications"
@@ -230,7 +230,7 @@ class Writer:
 
     def __init__(self, actor, columns: dict[str, str]):
         self.actor, self.columns = actor, columns
-        self.companies: dict[str, Company | None] = {}
+        self.companies = CompaniesByNib(actor)
         self.outcomes: dict[str, list[int]] = {"created": [], "updated": [], "unchanged": []}
 
     def error(self, row: Row, name: str, value, message, /, **params) -> None:
@@ -251,11 +251,8 @@ class Writer:
 
     def _apply(self, row: Row) -> str:
         nib = row.values["nib"]
-        if nib not in self.companies:
-            self.companies[nib] = Company.objects.filter(nib=nib).first()
-        company = self.companies[nib]
-        if company is None or (self.actor is not None and not can(self.actor, "view", company)):
-            # A company the importer may not see is not named, nor said to exist.
+        company = self.companies.get(nib)
+        if company is None:
             self.error(row, "nib", nib, _("No company with NIB %(nib)s in the registry."), nib=nib)
             raise _RowError
         if self.actor is not None and not can(self.actor, "change", company):

@@ -17,6 +17,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jalin.core.imports import CellError, Issue, is_scientific, msgid, parse_number, text_cell
+from jalin.core.permissions import can
 from jalin.core.tabular import _GROUPED
 from jalin.regions.models import Region, RegionLevel
 
@@ -205,6 +206,24 @@ class Lookups:
             CertificationType, _("Unknown certification %(value)s: use a code or name from the list.")
         )
         self.kbli = dict(Kbli.objects.values_list("code", "pk"))
+
+
+class CompaniesByNib:
+    """Registered companies as a file names them, by NIB, each read once: ``None`` for a NIB not in the registry
+    and for a company ``actor`` may not see (``None``: the system), which an import reports alike, so that it
+    tells nothing of the companies one may not see."""
+
+    def __init__(self, actor):
+        self.actor = actor
+        self.found: dict[str, Company | None] = {}
+
+    def get(self, nib: str) -> Company | None:
+        if nib not in self.found:
+            company = Company.objects.filter(nib=nib).first()
+            if company is not None and self.actor is not None and not can(self.actor, "view", company):
+                company = None
+            self.found[nib] = company
+        return self.found[nib]
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from jalin.companies.import_cells import issue
+from jalin.companies.import_cells import CompaniesByNib, issue
 from jalin.companies.models import Company, CompanyKind, Plant
 from jalin.core.imports import (
     ImportFileError,
@@ -117,7 +117,7 @@ class Writer:
 
     def __init__(self, *, actor, own: Company | None, columns: dict[str, str], report: ImportReport):
         self.actor, self.own, self.columns, self.report = actor, own, columns, report
-        self.buyers: dict[str, Company | None] = {}
+        self.buyers = CompaniesByNib(actor)
         self.outcomes: dict[str, list[int]] = {"created": [], "updated": [], "unchanged": []}
 
     def column(self, name: str) -> str:
@@ -196,11 +196,8 @@ class Writer:
                 return self.own
             self.error(row, "buyer_nib", "", _("Required for a new need: the NIB of the buyer company."))
             raise _RowError
-        if nib not in self.buyers:
-            self.buyers[nib] = Company.objects.filter(nib=nib).first()
-        company = self.buyers[nib]
-        if company is None or (self.actor is not None and not can(self.actor, "view", company)):
-            # A company the importer may not see is not named, nor said to exist.
+        company = self.buyers.get(nib)
+        if company is None:
             self.error(row, "buyer_nib", nib, _("No company with NIB %(nib)s in the registry."), nib=nib)
             raise _RowError
         if self.own is not None and company.pk != self.own.pk:
